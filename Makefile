@@ -1,0 +1,28 @@
+# Entry points; the work is done by scripts/ (see README).
+.PHONY: all run test export check-export apply reset bench clean distclean
+
+all: run
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/run.sh --test
+
+apply:
+	@scripts/apply.sh
+
+reset:
+	@scripts/apply.sh --reset
+
+export:
+	@scripts/export.sh
+
+check-export:
+	@scripts/check-export.sh
+
+clean:
+	rm -rf out build
+
+distclean: clean
+	rm -rf .cache kernel/src

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Make the kernel work tree and put the series on its branch.
+#
+#   scripts/apply.sh            base from kernel/base.conf into kernel/src
+#   KERNEL_SRC=/path scripts/apply.sh
+#                               any other tree: a git checkout (the series
+#                               goes on a new branch at its HEAD) or a plain
+#                               source directory (made a git repository in
+#                               place, with one base commit)
+#   scripts/apply.sh --reset    drop the series branch and re-apply patches/
+#
+# The base becomes one commit with a fixed author, date and message, so its
+# hash depends only on the source; it is tagged series-base.  The series
+# branch is left alone when it exists already (it is where the series is
+# edited); --reset rebuilds it from patches/.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need git git
+
+reset=0
+[ "${1:-}" = --reset ] && reset=1
+
+commit_base() {
+	# commit_base MESSAGE: one deterministic commit of the whole tree.
+	kgit add -A -f .
+	GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
+		kgit -c user.name="$BASE_AUTHOR_NAME" -c user.email="$BASE_AUTHOR_EMAIL" \
+		commit -q --no-verify -m "$1"
+}
+
+if [ -n "${KERNEL_SRC:-}" ]; then
+	[ -d "$KERNEL_SRC" ] || die "KERNEL_SRC=$KERNEL_SRC is not a directory"
+	is_kernel_tree "$KERNEL_SRC" ||
+		die "KERNEL_SRC=$KERNEL_SRC is not a kernel tree with drivers/dma-buf (no Makefile, Kconfig or include/linux/dma-fence.h)"
+	if ! git -C "$SRC" rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
+		[ "$(git -C "$SRC" rev-parse --show-toplevel)" != "$(cd "$SRC" && pwd -P)" ]; then
+		say "apply: $SRC is not a git checkout: making it one (one base commit)"
+		kgit init -q -b base
+		kgit config gc.auto 0
+		commit_base "Base: plain source tree $(make -s -C "$SRC" kernelversion 2>/dev/null || echo unknown)"
+	fi
+	if ! kgit rev-parse -q --verify refs/tags/series-base >/dev/null; then
+		kgit tag series-base HEAD
+		say "apply: series-base = HEAD of $SRC ($(kgit rev-parse --short HEAD))"
+	fi
+else
+	if [ ! -d "$SRC/.git" ]; then
+		base=$("$TOP/scripts/fetch-base.sh")
+		version=$(cat "$base/VERSION")
+		say "apply: creating kernel/src from $version"
+		rm -rf "$SRC.tmp"
+		cp -a "$base/tree" "$SRC.tmp"
+		SRC=$SRC.tmp
+		kgit init -q -b base
+		kgit config gc.auto 0
+		kgit config core.untrackedCache true
+		say "apply: committing the base tree (one deterministic commit)"
+		commit_base "Linux ${version#* } (Debian ${version% *} ${version#* })
+
+Base of the series: the source of the Debian package ${version% *},
+version ${version#* }, as shipped (Debian's own patches included).
+Fetched by scripts/fetch-base.sh; this commit has a fixed author, date
+and message so that its hash depends on the source alone."
+		kgit tag series-base HEAD
+		SRC=${SRC%.tmp}
+		mv "$SRC.tmp" "$SRC"
+		say "apply: series-base = $(kgit rev-parse HEAD)"
+	fi
+fi
+
+base=$(base_rev)
+if kgit rev-parse -q --verify "refs/heads/$SERIES_BRANCH" >/dev/null; then
+	if [ $reset = 0 ]; then
+		say "apply: branch $SERIES_BRANCH exists ($(kgit rev-list --count "$base..$SERIES_BRANCH") commits above the base): left as it is (--reset rebuilds it from patches/)"
+		[ "$(kgit symbolic-ref -q --short HEAD || true)" = "$SERIES_BRANCH" ] ||
+			kgit checkout -q "$SERIES_BRANCH"
+		exit 0
+	fi
+	kgit checkout -q --detach "$base"
+	kgit branch -q -D "$SERIES_BRANCH"
+fi
+
+[ -z "$(kgit status --porcelain --untracked-files=no)" ] ||
+	die "$SRC has uncommitted changes: commit or stash them first"
+kgit checkout -q -b "$SERIES_BRANCH" "$base"
+
+mapfile -t list < <("$TOP/scripts/series-list.sh")
+say "apply: applying ${#list[@]} patches onto $(kgit rev-parse --short "$base")"
+for p in "${list[@]}"; do
+	if ! out=$(kgit am -q --committer-date-is-author-date "$TOP/patches/$p" 2>&1); then
+		kgit am --abort >/dev/null 2>&1 || true
+		printf '%s\n' "$out" | sed 's/^/  /' >&2
+		files=$(printf '%s\n' "$out" | sed -n 's/^error: \(patch failed: \)\?\([^:]*\):.*/\2/p' | sort -u | tr '\n' ' ')
+		die "patch $p does not apply to $(kgit rev-parse --short "$base")${files:+ (file: $files)}"
+	fi
+done
+say "apply: branch $SERIES_BRANCH at $(kgit rev-parse --short HEAD)"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Bisectability: every prefix of the series builds.  Each patch is checked
+# out in the check tree and built incrementally with the UML test config
+# (the configuration of build/uml), in its own O= directory that later runs
+# reuse.  One check per patch.  The build is W=1, and a warning in
+# drivers/dma-buf fails the patch that brings it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need make make
+need gcc gcc
+cfg=$BUILD_DIR/uml/.config
+[ -f "$cfg" ] || die "no $cfg: run scripts/run-kunit.sh first"
+base=$(base_rev)
+mapfile -t commits < <(kgit rev-list --reverse "$base..$SERIES_BRANCH")
+wt=$(check_tree)
+obj=$BUILD_DIR/bisect
+mkdir -p "$obj"
+cp "$cfg" "$obj/.config"
+i=0
+for c in "${commits[@]}"; do
+	i=$((i + 1))
+	name=$(printf '%04d-%s' "$i" "$(kgit log -1 --format=%f "$c" | cut -c1-52)")
+	git -C "$wt" checkout -q -f --detach "$c"
+	say "bisect: building $name"
+	log=$OUT_DIR/bisect-$i.log
+	if make -s -C "$wt" O="$obj" ARCH=um olddefconfig >"$log" 2>&1 &&
+		make -s -C "$wt" O="$obj" ARCH=um -j"$JOBS" W=1 >>"$log" 2>&1 &&
+		! grep -E 'drivers/dma-buf/.*(warning|error):' "$log" >/dev/null; then
+		record PASS "bisect-build:$name"
+	else
+		grep -E '(warning|error):' "$log" | head -n 20 | sed 's/^/  /' >&2 || tail -n 20 "$log" >&2
+		record FAIL "bisect-build:$name" "see $log"
+	fi
+done

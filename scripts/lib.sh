@@ -1,0 +1,80 @@
+# shellcheck shell=bash
+# Common helpers for the scripts in this directory.  Source it; do not run it.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../kernel/base.conf
+. "$TOP/kernel/base.conf"
+
+CACHE_DIR=${CACHE_DIR:-$TOP/.cache}
+OUT_DIR=${OUT_DIR:-$TOP/out}
+BUILD_DIR=${BUILD_DIR:-$TOP/build}
+SRC=${KERNEL_SRC:-$TOP/kernel/src}
+JOBS=${JOBS:-$(nproc)}
+
+_t0=${_T0:-$(date +%s)}
+export _T0=$_t0
+
+elapsed() {
+	local s=$(($(date +%s) - _T0))
+	printf '%02d:%02d' $((s / 60)) $((s % 60))
+}
+
+# Progress lines: "[mm:ss] stage: message", on stderr so that they are seen
+# while stdout may be captured.
+say() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
+die() { printf '[%s] error: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
+
+need() {
+	# need TOOL PACKAGE: stop with a message naming both when TOOL is missing.
+	command -v "$1" >/dev/null 2>&1 ||
+		die "'$1' not found: install the Debian package '$2' (or run scripts/deps.sh as root)"
+}
+
+is_kernel_tree() {
+	[ -f "$1/Makefile" ] && [ -f "$1/Kconfig" ] && [ -d "$1/drivers/dma-buf" ] &&
+		[ -f "$1/include/linux/dma-fence.h" ]
+}
+
+# git in the kernel tree, with a fixed identity so that am/commit never
+# depend on the user's configuration.
+kgit() {
+	git -C "$SRC" -c user.name="$BASE_AUTHOR_NAME" \
+		-c user.email="$BASE_AUTHOR_EMAIL" -c core.autocrlf=false \
+		-c advice.detachedHead=false "$@"
+}
+
+base_rev() {
+	# The commit the series sits on: the tag made by fetch-base.sh, or for a
+	# KERNEL_SRC checkout the ref recorded when the branch was created.
+	if kgit rev-parse -q --verify "refs/tags/series-base^{commit}" >/dev/null; then
+		kgit rev-parse "refs/tags/series-base^{commit}"
+	else
+		die "no series-base tag in $SRC: run scripts/apply.sh first"
+	fi
+}
+
+# record STATUS NAME [NOTE]: one line of $OUT_DIR/checks.txt (the series
+# checks that report.py counts, one case each).
+record() {
+	mkdir -p "$OUT_DIR"
+	printf '%s %s%s\n' "$1" "$2" "${3:+ # $3}" >>"$OUT_DIR/checks.txt"
+	say "check: $1 $2${3:+ ($3)}"
+}
+
+# A scratch work tree of kernel/src for the checks, at the base commit.
+check_tree() {
+	local wt=$BUILD_DIR/check-tree
+	if [ ! -e "$wt/.git" ]; then
+		rm -rf "$wt"
+		kgit worktree prune
+		kgit worktree add -q --detach "$wt" "$(base_rev)" >&2
+	fi
+	git -C "$wt" am --abort >/dev/null 2>&1 || true
+	git -C "$wt" checkout -q -f --detach "$(base_rev)"
+	git -C "$wt" clean -q -f -d -x
+	echo "$wt"
+}
+
+patch_files() {
+	"$TOP/scripts/series-list.sh" | sed "s|^|$TOP/patches/|"
+}

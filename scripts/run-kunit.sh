@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Build the UML test kernel from kernel/uml.config with kunit.py and run the
+# KUnit suites it holds (the dma-buf suite and the series' own).  The build
+# directory is reused, so a rerun after touching one file only rebuilds
+# what depends on it.
+#
+#   scripts/run-kunit.sh [kunit.py filter glob]
+#
+# Writes $OUT_DIR/kunit.json and $OUT_DIR/kunit.log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need python3 python3
+need make make
+need gcc gcc
+need flex flex
+need bison bison
+is_kernel_tree "$SRC" || die "$SRC is not a kernel tree: run scripts/apply.sh first"
+mkdir -p "$OUT_DIR" "$BUILD_DIR/uml"
+
+say "kunit: building the UML kernel in $BUILD_DIR/uml and running KUnit"
+rc=0
+(cd "$SRC" && python3 tools/testing/kunit/kunit.py run \
+	--kunitconfig="$TOP/kernel/uml.config" \
+	--build_dir="$BUILD_DIR/uml" --jobs="$JOBS" \
+	--timeout="${KUNIT_TIMEOUT:-600}" \
+	--json="$OUT_DIR/kunit.json" ${1:+"$1"}) >"$OUT_DIR/kunit.log" 2>&1 || rc=$?
+# kunit.py prints its own per-suite summary: show the end of it.
+grep -E '^\[..:..:..\] (Testing complete|Elapsed time|=+ |\[(PASSED|FAILED|SKIPPED|CRASHED)\])' \
+	"$OUT_DIR/kunit.log" | sed 's/^/  /' | tail -n 80 >&2 || true
+if [ ! -s "$OUT_DIR/kunit.json" ]; then
+	tail -n 40 "$OUT_DIR/kunit.log" >&2
+	die "kunit.py produced no results (exit $rc); full log: $OUT_DIR/kunit.log"
+fi
+say "kunit: done (kunit.py exit $rc)"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, obtain the base tree, apply the
+# series, build the UML test kernel, run the dma-buf KUnit suites and the
+# kselftests inside it, and report (summary, TAP and JUnit XML in out/).
+#
+#   scripts/run.sh           the main job ("make")
+#   scripts/run.sh --test    the main job plus the series checks ("make test"):
+#                            round-trip export, git am / quilt / b4, checkpatch,
+#                            kernel-doc, bisect builds; ends with the line
+#                            "N passed, N failed"
+#
+# Environment: KERNEL_SRC (another tree), OUT_DIR, BUILD_DIR, CACHE_DIR,
+# JOBS, KSFT_TARGETS.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+test=0
+[ "${1:-}" = --test ] && test=1
+
+mkdir -p "$OUT_DIR"
+rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kselftest.tap,results.*,summary.txt,counts,timings.txt}
+
+stage() {
+	# stage NAME COMMAND...: run one stage, time it, keep going on failure
+	# (the report counts what it left behind).
+	local name=$1 t rc=0
+	shift
+	t=$(date +%s)
+	say "== stage $name"
+	"$@" || rc=$?
+	printf '%-14s %4ds  exit %d\n' "$name" $(($(date +%s) - t)) $rc >>"$OUT_DIR/timings.txt"
+	say "== stage $name: $(($(date +%s) - t))s, exit $rc"
+	return 0
+}
+
+"$TOP/scripts/deps.sh"
+# Without a tree nothing else can run: stop here with apply's message.
+t=$(date +%s)
+"$TOP/scripts/apply.sh"
+printf '%-14s %4ds  exit 0\n' apply $(($(date +%s) - t)) >>"$OUT_DIR/timings.txt"
+say "base: $(kgit log -1 --format='%h %s' "$(base_rev)"); series: $(kgit rev-list --count "$(base_rev)..$SERIES_BRANCH") patches"
+
+if [ $test = 1 ]; then
+	stage export-check sh -c '"$0"/scripts/check-export.sh && "$0"/scripts/lib-record.sh PASS export-roundtrip || "$0"/scripts/lib-record.sh FAIL export-roundtrip' "$TOP"
+	stage apply-check "$TOP/scripts/check-apply.sh"
+	stage checkpatch "$TOP/scripts/check-checkpatch.sh"
+	stage kernel-doc "$TOP/scripts/check-kerneldoc.sh"
+fi
+stage kunit "$TOP/scripts/run-kunit.sh"
+stage kselftest "$TOP/scripts/run-kselftests.sh"
+stage kernel-log sh -c '"$0"/scripts/check-klog.sh kunit "$1"/uml/test.log; "$0"/scripts/check-klog.sh kselftest "$2"/kselftest.log' "$TOP" "$BUILD_DIR" "$OUT_DIR"
+if [ $test = 1 ]; then
+	stage bisect "$TOP/scripts/check-bisect.sh"
+fi
+
+say "== summary (base $(kgit log -1 --format=%s "$(base_rev)"))"
+sed 's/^/  /' "$OUT_DIR/timings.txt" >&2
+rc=0
+python3 "$TOP/scripts/report.py" "$OUT_DIR" || rc=$?
+say "reports: $OUT_DIR/results.tap $OUT_DIR/results.xml $OUT_DIR/summary.txt"
+if [ $test = 1 ]; then
+	read -r p f _ <"$OUT_DIR/counts"
+	echo "$p passed, $f failed"
+fi
+exit $rc
