@@ -26,6 +26,13 @@ n=$(kgit rev-list --count "$base..$branch")
 [ "$n" -gt 0 ] || die "branch $branch has no commits above the base"
 [ -f "$TOP/cover-letter.txt" ] || die "no cover-letter.txt"
 
+# Debian's top-level .gitignore ignores everything ("/*"), so a new file
+# that was not added with "git add -f" is silently left out of the series.
+lost=$(kgit ls-files --others --ignored --exclude-standard -- \
+	$(kgit diff --name-only "$base" "$branch" | xargs -r -n1 dirname | sort -u) |
+	grep -vE '(^|/)(\.|.*\.o$|.*\.cmd$)' || true)
+[ -z "$lost" ] || die "files in kernel/src that are not in git (add them with git add -f): $lost"
+
 base_subject=$(kgit log -1 --format=%s "$base")
 last_date=$(kgit log -1 --format=%aD "$branch")
 

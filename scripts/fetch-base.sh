@@ -108,7 +108,7 @@ fi
 deb=$(ls "$APT_DIR"/archives/"${BASE_PACKAGE}"_"${version//:/%3a}"_*.deb 2>/dev/null | head -n 1 || true)
 if [ -z "$deb" ]; then
 	say "fetch: downloading $BASE_PACKAGE=$version"
-	(cd "$APT_DIR/archives" && apt-get "${APT_OPTS[@]}" -q download "$BASE_PACKAGE=$version" >&2) ||
+	(cd "$APT_DIR/archives" && apt-get "${APT_OPTS[@]}" -qq download "$BASE_PACKAGE=$version" >&2) ||
 		die "apt-get download $BASE_PACKAGE=$version failed"
 	deb=$(ls "$APT_DIR"/archives/"${BASE_PACKAGE}"_*.deb | head -n 1)
 fi

@@ -4,6 +4,7 @@
 # root mounted read-only over hostfs and selftests/uml-init.sh as PID 1.
 #
 #   scripts/run-kselftests.sh [TARGET...]      default: $KSFT_TARGETS or "sync"
+#   KSFT_ONLY=sync:sw_sync_signal scripts/run-kselftests.sh    one test only
 #
 # Writes $OUT_DIR/kselftest.log (the console) and $OUT_DIR/kselftest.tap.
 set -euo pipefail
@@ -35,9 +36,11 @@ say "kselftest: booting UML (hostfs root, read-only) to run them"
 log=$OUT_DIR/kselftest.log
 timeout "${KSFT_BOOT_TIMEOUT:-1800}" "$uml/linux" mem=512M rootfstype=hostfs rootflags=/ ro \
 	init="$TOP/selftests/uml-init.sh" KSFT_DIR="$inst" \
-	KSFT_TIMEOUT="${KSFT_TIMEOUT:-900}" kunit.enable=0 \
+	KSFT_TIMEOUT="${KSFT_TIMEOUT:-900}" ${KSFT_ONLY:+KSFT_ONLY="$KSFT_ONLY"} kunit.enable=0 \
 	con=null con0=fd:0,fd:1 </dev/null >"$log" 2>&1 || true
 tr -d '\r' <"$log" | sed -n '/^KSFT-UML: BEGIN/,/^KSFT-UML: END/p' | sed '1d;$d' >"$OUT_DIR/kselftest.tap"
 grep -q '^KSFT-UML: END' "$log" ||
 	{ tail -n 40 "$log" >&2; die "the UML kernel did not finish the kselftests (see $log)"; }
+grep -q '^1\.\.[0-9]' "$OUT_DIR/kselftest.tap" ||
+	{ tail -n 40 "$log" >&2; die "the kselftest run printed no TAP plan (see $log)"; }
 say "kselftest: done; TAP in $OUT_DIR/kselftest.tap"

@@ -7,6 +7,7 @@
 # Environment (from the kernel command line):
 #   KSFT_DIR      installed kselftests (run_kselftest.sh and the targets)
 #   KSFT_TIMEOUT  per-test timeout in seconds
+#   KSFT_ONLY     optional: run only this test (run_kselftest.sh -t COLLECTION:TEST)
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 
@@ -20,13 +21,18 @@ ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mount -t debugfs debugfs /sys/kernel/debug
-# Scratch space; the tests themselves stay on the read-only host root.
-mount -t tmpfs tmpfs /tmp
-mount -t tmpfs tmpfs /run 2>/dev/null
+# Scratch space; the tests themselves stay on the read-only host root, so
+# no tmpfs goes over the directory that holds them (or this script).
+for d in /tmp /run; do
+	case "$KSFT_DIR/ $0" in
+	"$d"/* | *" $d"/*) echo "KSFT-UML: $d holds the tests: no tmpfs on it" ;;
+	*) mount -t tmpfs tmpfs "$d" 2>/dev/null ;;
+	esac
+done
 
 echo "KSFT-UML: kernel $(uname -r), $(nproc 2>/dev/null || echo ?) cpu"
 echo "KSFT-UML: BEGIN"
-cd "$KSFT_DIR" && ./run_kselftest.sh -o "${KSFT_TIMEOUT:-900}" 2>&1
+cd "$KSFT_DIR" && ./run_kselftest.sh -o "${KSFT_TIMEOUT:-900}" ${KSFT_ONLY:+-t "$KSFT_ONLY"} 2>&1
 echo "KSFT-UML: END rc=$?"
 # A kernel splat while the tests ran is a failure too: show what dmesg has.
 echo "KSFT-UML: DMESG-BEGIN"
