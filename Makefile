@@ -1,5 +1,5 @@
 # Entry points; the work is done by scripts/ (see README).
-.PHONY: all run test export check-export apply reset bench clean distclean
+.PHONY: all run test smp debug export check-export apply reset bench clean distclean
 
 all: run
 
@@ -8,6 +8,15 @@ run:
 
 test:
 	@scripts/run.sh --test
+
+smp:
+	@scripts/run-smp.sh
+
+debug:
+	@scripts/run-debug.sh
+
+bench:
+	@bench/run.py
 
 apply:
 	@scripts/apply.sh

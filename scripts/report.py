@@ -4,8 +4,10 @@
   report.py OUT_DIR
 
 Reads what the stages left in OUT_DIR:
-  kunit.json        kunit.py --json output (one or more runs: kunit*.json)
-  kselftest.tap     the run_kselftest.sh TAP stream cut from the UML console
+  kunit*.json       kunit.py --json output, one file per stage (kunit.json:
+                    UML; kunit-smp.json: x86_64 SMP under QEMU)
+  kselftest*.tap    the run_kselftest.sh TAP stream cut from the UML console,
+                    one file per stage (kselftest.tap, kselftest-debug.tap)
   checks.txt        one line per series check: "PASS|FAIL|SKIP name [# note]"
 and writes results.tap, results.xml and summary.txt there.  Each KUnit case,
 each kselftest case and each check counts once; a skipped case is reported
@@ -110,18 +112,20 @@ def main():
         stage = os.path.basename(p)[:-5]
         for s, n, st, note in kunit_cases(p):
             suites.setdefault(f"{stage}:{s}", []).append((n, st, note))
-    if "kunit" in expect and not kfiles:
-        missing.append("kunit")
+    for e in expect:
+        if e.startswith("kunit") and not os.path.exists(os.path.join(outdir, e + ".json")):
+            missing.append(e)
 
-    ks = os.path.join(outdir, "kselftest.tap")
-    if os.path.exists(ks):
+    for ks in sorted(glob.glob(os.path.join(outdir, "kselftest*.tap"))):
+        stage = os.path.basename(ks)[:-4]
         cases = kselftest_cases(ks)
         for s, n, st, note in cases:
-            suites.setdefault(f"kselftest:{s}", []).append((n, st, note))
+            suites.setdefault(f"{stage}:{s}", []).append((n, st, note))
         if not cases:
-            missing.append("kselftest")
-    elif "kselftest" in expect:
-        missing.append("kselftest")
+            missing.append(stage)
+    for e in expect:
+        if e.startswith("kselftest") and not os.path.exists(os.path.join(outdir, e + ".tap")):
+            missing.append(e)
 
     ck = os.path.join(outdir, "checks.txt")
     if os.path.exists(ck):

@@ -5,8 +5,11 @@
 # what depends on it.
 #
 #   scripts/run-kunit.sh [kunit.py filter glob]
+#   STAGE=debug scripts/run-kunit.sh     the debug kernel: kernel/uml.config
+#                                         plus kernel/uml-debug.config
 #
-# Writes $OUT_DIR/kunit.json and $OUT_DIR/kunit.log.
+# Writes $OUT_DIR/kunit$SUFFIX.json and $OUT_DIR/kunit$SUFFIX.log, SUFFIX
+# being "" or "-$STAGE"; builds in $BUILD_DIR/uml$SUFFIX.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need python3 python3
@@ -15,20 +18,23 @@ need gcc gcc
 need flex flex
 need bison bison
 is_kernel_tree "$SRC" || die "$SRC is not a kernel tree: run scripts/apply.sh first"
-mkdir -p "$OUT_DIR" "$BUILD_DIR/uml"
+sfx=${STAGE:+-$STAGE}
+cfgs=(--kunitconfig="$TOP/kernel/uml.config")
+[ -n "${STAGE:-}" ] && cfgs+=(--kunitconfig="$TOP/kernel/uml-$STAGE.config")
+mkdir -p "$OUT_DIR" "$BUILD_DIR/uml$sfx"
+log=$OUT_DIR/kunit$sfx.log
 
-say "kunit: building the UML kernel in $BUILD_DIR/uml and running KUnit"
+say "kunit: building the UML kernel in $BUILD_DIR/uml$sfx and running KUnit"
 rc=0
-(cd "$SRC" && python3 tools/testing/kunit/kunit.py run \
-	--kunitconfig="$TOP/kernel/uml.config" \
-	--build_dir="$BUILD_DIR/uml" --jobs="$JOBS" \
+(cd "$SRC" && python3 tools/testing/kunit/kunit.py run "${cfgs[@]}" \
+	--build_dir="$BUILD_DIR/uml$sfx" --jobs="$JOBS" \
 	--timeout="${KUNIT_TIMEOUT:-600}" \
-	--json="$OUT_DIR/kunit.json" ${1:+"$1"}) >"$OUT_DIR/kunit.log" 2>&1 || rc=$?
+	--json="$OUT_DIR/kunit$sfx.json" ${1:+"$1"}) >"$log" 2>&1 || rc=$?
 # kunit.py prints its own per-suite summary: show the end of it.
 grep -E '^\[..:..:..\] (Testing complete|Elapsed time|=+ |\[(PASSED|FAILED|SKIPPED|CRASHED)\])' \
-	"$OUT_DIR/kunit.log" | sed 's/^/  /' | tail -n 80 >&2 || true
-if [ ! -s "$OUT_DIR/kunit.json" ]; then
-	tail -n 40 "$OUT_DIR/kunit.log" >&2
-	die "kunit.py produced no results (exit $rc); full log: $OUT_DIR/kunit.log"
+	"$log" | sed 's/^/  /' | tail -n 80 >&2 || true
+if [ ! -s "$OUT_DIR/kunit$sfx.json" ]; then
+	tail -n 40 "$log" >&2
+	die "kunit.py produced no results (exit $rc); full log: $log"
 fi
 say "kunit: done (kunit.py exit $rc)"

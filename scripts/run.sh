@@ -6,8 +6,9 @@
 #   scripts/run.sh           the main job ("make")
 #   scripts/run.sh --test    the main job plus the series checks ("make test"):
 #                            round-trip export, git am / quilt / b4, checkpatch,
-#                            kernel-doc, bisect builds; ends with the line
-#                            "N passed, N failed"
+#                            kernel-doc, the KUnit suites on an SMP x86_64
+#                            kernel under QEMU, bisect builds; ends with the
+#                            line "N passed, N failed"
 #
 # Environment: KERNEL_SRC (another tree), OUT_DIR, BUILD_DIR, CACHE_DIR,
 # JOBS, KSFT_TARGETS.
@@ -18,7 +19,7 @@ test=0
 [ "${1:-}" = --test ] && test=1
 
 mkdir -p "$OUT_DIR"
-rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kselftest.tap,results.*,summary.txt,counts,timings.txt}
+rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kunit-smp.log,kselftest*.tap,results.*,summary.txt,counts,timings.txt}
 
 stage() {
 	# stage NAME COMMAND...: run one stage, time it, keep going on failure
@@ -50,13 +51,21 @@ stage kunit "$TOP/scripts/run-kunit.sh"
 stage kselftest "$TOP/scripts/run-kselftests.sh"
 stage kernel-log sh -c '"$0"/scripts/check-klog.sh kunit "$1"/uml/test.log; "$0"/scripts/check-klog.sh kselftest "$2"/kselftest.log' "$TOP" "$BUILD_DIR" "$OUT_DIR"
 if [ $test = 1 ]; then
+	stage smp "$TOP/scripts/run-smp.sh"
+	stage smp-log "$TOP/scripts/check-klog.sh" smp "$OUT_DIR/kunit-smp.log"
+	stage debug "$TOP/scripts/run-debug.sh"
+	stage bench sh -c '"$0"/bench/run.py --quick >"$1"/bench-quick.txt 2>&1 &&
+		"$0"/scripts/lib-record.sh PASS bench-quick-run "builds and completes; numbers: make bench" ||
+		{ tail -n 20 "$1"/bench-quick.txt; "$0"/scripts/lib-record.sh FAIL bench-quick-run "see $1/bench-quick.txt"; }' "$TOP" "$OUT_DIR"
 	stage bisect "$TOP/scripts/check-bisect.sh"
 fi
 
 say "== summary (base $(kgit log -1 --format=%s "$(base_rev)"))"
 sed 's/^/  /' "$OUT_DIR/timings.txt" >&2
 rc=0
-python3 "$TOP/scripts/report.py" "$OUT_DIR" || rc=$?
+expect="kunit kselftest"
+[ $test = 1 ] && expect="kunit kselftest kunit-smp kunit-debug kselftest-debug checks"
+REPORT_EXPECT=$expect python3 "$TOP/scripts/report.py" "$OUT_DIR" || rc=$?
 say "reports: $OUT_DIR/results.tap $OUT_DIR/results.xml $OUT_DIR/summary.txt"
 if [ $test = 1 ]; then
 	read -r p f _ <"$OUT_DIR/counts"

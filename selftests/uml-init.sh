@@ -34,6 +34,16 @@ echo "KSFT-UML: kernel $(uname -r), $(nproc 2>/dev/null || echo ?) cpu"
 echo "KSFT-UML: BEGIN"
 cd "$KSFT_DIR" && ./run_kselftest.sh -o "${KSFT_TIMEOUT:-900}" ${KSFT_ONLY:+-t "$KSFT_ONLY"} 2>&1
 echo "KSFT-UML: END rc=$?"
+# Debug kernels: ask kmemleak for what the tests left behind.  Objects
+# must be older than its minimum age to be reported: scan twice.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	echo "KSFT-UML: KMEMLEAK-BEGIN"
+	cat /sys/kernel/debug/kmemleak
+	echo "KSFT-UML: KMEMLEAK-END"
+fi
 # A kernel splat while the tests ran is a failure too: show what dmesg has.
 echo "KSFT-UML: DMESG-BEGIN"
 dmesg 2>/dev/null

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Benchmark the series: base kernel against patched kernel, side by side.
+
+  bench/run.py [--pairs N] [--iters N] [--batches N] [--seconds S] [--quick]
+
+Builds two UML kernels from kernel/uml.config plus module support, one from
+the base commit (series-base) and one from the series branch, in their own
+O= directories under build/ (reused between runs), the benchmark module
+(bench/dma_fence_bench.c) against each, and the userspace sw_sync benchmark
+(bench/sw_sync_bench.c).  Then boots the two alternately, base then patched,
+N pairs, each boot loading the module and running the userspace benchmark
+(bench/init.sh), and prints a table: operation, base ns/op, patched ns/op,
+patched/base, and patched/floor, where the floor is one uncontended
+spin_lock_irqsave()/unlock pair measured in the same boot.  Every sample
+goes to out/bench.json.
+
+UML runs kernel code natively on the host CPU, so ns/op measured in it are
+comparable between the two kernels on the same machine; the machine is
+printed with the table.  Numbers are medians: of the batches within a boot,
+then of the boots.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("BUILD_DIR", os.path.join(TOP, "build"))
+OUT = os.environ.get("OUT_DIR", os.path.join(TOP, "out"))
+SRC = os.environ.get("KERNEL_SRC", os.path.join(TOP, "kernel", "src"))
+JOBS = os.environ.get("JOBS", str(os.cpu_count() or 2))
+
+
+def log(msg):
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def sh(cmd, **kw):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, **kw)
+    if r.returncode:
+        sys.stderr.write(r.stdout[-4000:])
+        sys.exit(f"bench: failed: {' '.join(cmd)}")
+    return r.stdout
+
+
+def tree_for(which):
+    """The source tree of a kernel: the series branch (kernel/src) or a
+    worktree of it at the base commit."""
+    if which == "patched":
+        return SRC
+    wt = os.path.join(BUILD, "bench-base-tree")
+    base = sh(["git", "-C", SRC, "rev-parse", "series-base^{commit}"]).strip()
+    if not os.path.exists(os.path.join(wt, ".git")):
+        shutil.rmtree(wt, ignore_errors=True)
+        sh(["git", "-C", SRC, "worktree", "prune"])
+        sh(["git", "-C", SRC, "worktree", "add", "-q", "--detach", wt, base])
+    else:
+        head = sh(["git", "-C", wt, "rev-parse", "HEAD"]).strip()
+        if head != base:
+            sh(["git", "-C", wt, "checkout", "-q", "-f", "--detach", base])
+    return wt
+
+
+def build(which):
+    src = tree_for(which)
+    obj = os.path.join(BUILD, f"bench-{which}")
+    kunit = os.path.join(src, "tools", "testing", "kunit", "kunit.py")
+    cfgs = ["--kunitconfig", os.path.join(TOP, "kernel", "uml.config"),
+            "--kunitconfig", os.path.join(TOP, "bench", "bench.config")]
+    log(f"building the {which} kernel in {obj}")
+    sh([sys.executable, kunit, "config", "--build_dir", obj] + cfgs, cwd=src)
+    sh([sys.executable, kunit, "build", "--build_dir", obj, "--jobs", JOBS], cwd=src)
+    mod = os.path.join(BUILD, f"bench-mod-{which}")
+    os.makedirs(mod, exist_ok=True)
+    shutil.copy(os.path.join(TOP, "bench", "dma_fence_bench.c"), mod)
+    with open(os.path.join(mod, "Kbuild"), "w") as f:
+        f.write("obj-m += dma_fence_bench.o\n")
+    sh(["make", "-s", "-C", src, f"O={obj}", "ARCH=um", f"M={mod}", "modules"])
+    return obj, os.path.join(mod, "dma_fence_bench.ko")
+
+
+def boot(obj, ko, args):
+    cmd = [os.path.join(obj, "linux"), "mem=512M", "rootfstype=hostfs",
+           "rootflags=/", "ro", f"init={os.path.join(TOP, 'bench', 'init.sh')}",
+           f"BENCH_KO={ko}", f"BENCH_SW={os.path.join(BUILD, 'bench', 'sw_sync_bench')}",
+           f"BENCH_ITERS={args.iters}", f"BENCH_BATCHES={args.batches}",
+           f"BENCH_SECONDS={args.seconds}", "kunit.enable=0",
+           "con=null", "con0=fd:0,fd:1"]
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, errors="replace",
+                       timeout=1800)
+    out = re.sub(r"\x1b\[[0-9;]*m", "", r.stdout)
+    res = {"kernel": {}, "user": {}, "info": []}
+    for line in out.splitlines():
+        m = re.search(r"BENCH (\S+) ([\d. ]+)$", line)
+        if m:
+            res["kernel"][m.group(1)] = [float(x) for x in m.group(2).split()]
+        m = re.search(r"SWBENCH (\S+) (\d+)", line)
+        if m:
+            res["user"][m.group(1)] = float(m.group(2))
+        m = re.search(r"BENCH-INFO (.*)", line)
+        if m:
+            res["info"].append(m.group(1).strip())
+    if "BENCH-DONE" not in out:
+        sys.stderr.write(out[-3000:])
+        sys.exit("bench: the benchmark module did not complete")
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pairs", type=int, default=5)
+    ap.add_argument("--iters", type=int, default=20000)
+    ap.add_argument("--batches", type=int, default=15)
+    ap.add_argument("--seconds", type=float, default=1.0)
+    ap.add_argument("--quick", action="store_true",
+                    help="one short pair: checks that everything builds and runs")
+    args = ap.parse_args()
+    if args.quick:
+        args.pairs, args.iters, args.batches, args.seconds = 1, 200, 3, 0.1
+
+    os.makedirs(os.path.join(BUILD, "bench"), exist_ok=True)
+    os.makedirs(OUT, exist_ok=True)
+    sh(["gcc", "-O2", "-Wall", "-pthread", "-o", os.path.join(BUILD, "bench", "sw_sync_bench"),
+        os.path.join(TOP, "bench", "sw_sync_bench.c")])
+    kernels = {w: build(w) for w in ("base", "patched")}
+
+    runs = {"base": [], "patched": []}
+    for p in range(args.pairs):
+        for w in ("base", "patched"):
+            log(f"pair {p + 1}/{args.pairs}: {w}")
+            runs[w].append(boot(*kernels[w], args))
+
+    def med(w, op):
+        vals = [statistics.median(r["kernel"][op]) for r in runs[w] if op in r["kernel"]]
+        return statistics.median(vals) if vals else None
+
+    def umed(w, op):
+        vals = [r["user"][op] for r in runs[w] if op in r["user"]]
+        return statistics.median(vals) if vals else None
+
+    ops = list(dict.fromkeys(op for w in runs for r in runs[w] for op in r["kernel"]))
+    floor = {w: med(w, "floor_spin_lock_irqsave") for w in runs}
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    lines = [f"machine: {cpu}, {os.cpu_count()} CPUs, {platform.machine()}; "
+             f"UML kernels, {args.pairs} boot pairs (base, patched alternately), "
+             f"{args.batches} batches x {args.iters} ops per boot; medians",
+             f"{'operation':<28} {'base ns/op':>11} {'patched ns/op':>14} {'patched/base':>13} {'patched/floor':>14}"]
+    for op in ops:
+        b, p = med("base", op), med("patched", op)
+        fl = floor["patched"]
+        lines.append(f"{op:<28} {b if b is not None else '-':>11} {p if p is not None else '-':>14} "
+                     f"{(f'{p / b:.3f}' if b and p else '-'):>13} {(f'{p / fl:.2f}' if p and fl else '-'):>14}")
+    # Same-kernel comparisons: helper against what it replaces.
+    for new, old in (("signal_error_helper", "signal_error_open_coded"),
+                     ("init_on_context", "init64_manual_seqno")):
+        p, o = med("patched", new), med("patched", old)
+        if p and o:
+            lines.append(f"patched: {new} / {old} = {p / o:.3f}")
+    uops = list(dict.fromkeys(op for w in runs for r in runs[w] for op in r["user"]))
+    lines.append(f"{'sw_sync (userspace)':<28} {'base ops/s':>11} {'patched ops/s':>14} {'patched/base':>13}")
+    for op in uops:
+        b, p = umed("base", op), umed("patched", op)
+        lines.append(f"{op:<28} {b if b is not None else '-':>11} {p if p is not None else '-':>14} "
+                     f"{(f'{p / b:.3f}' if b and p else '-'):>13}")
+    for w in runs:
+        for i in (runs[w][0]["info"] if runs[w] else []):
+            lines.append(f"{w}: {i}")
+    table = "\n".join(lines)
+    print(table)
+    with open(os.path.join(OUT, "bench.txt"), "w") as f:
+        f.write(table + "\n")
+    with open(os.path.join(OUT, "bench.json"), "w") as f:
+        json.dump({"args": vars(args), "machine": cpu, "runs": runs}, f, indent=1)
+    log(f"table in {OUT}/bench.txt, samples in {OUT}/bench.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debug stage: the KUnit suites and the kselftests on a UML kernel with
+# KASAN, lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, UBSAN and kmemleak
+# (kernel/uml-debug.config over kernel/uml.config), in build/uml-debug.
+# Any splat in either kernel log fails the stage (scripts/check-klog.sh).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+export STAGE=debug
+rc=0
+"$TOP/scripts/run-kunit.sh" || rc=1
+if [ -x "$BUILD_DIR/uml-debug/linux" ]; then
+	"$TOP/scripts/run-kselftests.sh" || rc=1
+fi
+"$TOP/scripts/check-klog.sh" kunit-debug "$BUILD_DIR/uml-debug/test.log"
+"$TOP/scripts/check-klog.sh" kselftest-debug "$OUT_DIR/kselftest-debug.log"
+exit $rc

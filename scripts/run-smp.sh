@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SMP stage: the KUnit suites in an x86_64 kernel with CONFIG_SMP, booted
+# under QEMU with 4 CPUs and multi-threaded TCG, so that the race tests run
+# truly in parallel (UML has one CPU: they skip there).
+#
+# kunit.py configures and builds the kernel, but its QEMU command line puts
+# "-accel kvm" first: on these machines /dev/kvm exists and a KVM guest
+# hangs right after the BIOS, so QEMU is started here with TCG forced, and
+# kunit.py only parses the output.
+#
+# Writes $OUT_DIR/kunit-smp.json and $OUT_DIR/kunit-smp.log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need python3 python3
+need qemu-system-x86_64 qemu-system-x86
+is_kernel_tree "$SRC" || die "$SRC is not a kernel tree: run scripts/apply.sh first"
+obj=$BUILD_DIR/x86_64-smp
+mkdir -p "$OUT_DIR" "$obj"
+cpus=${SMP_CPUS:-4}
+
+say "smp: configuring and building the x86_64 SMP kernel in $obj"
+kunit() { (cd "$SRC" && python3 tools/testing/kunit/kunit.py "$@"); }
+if ! kunit config --arch=x86_64 --kunitconfig="$TOP/kernel/x86_64-smp.config" \
+	--build_dir="$obj" >"$OUT_DIR/smp-build.log" 2>&1 ||
+	! kunit build --arch=x86_64 --build_dir="$obj" --jobs="$JOBS" \
+	>>"$OUT_DIR/smp-build.log" 2>&1; then
+	tail -n 30 "$OUT_DIR/smp-build.log" >&2
+	die "building the x86_64 SMP kernel failed; log: $OUT_DIR/smp-build.log"
+fi
+grep -q '^CONFIG_SMP=y' "$obj/.config" || die "CONFIG_SMP is off in $obj/.config"
+
+say "smp: booting it under QEMU (-smp $cpus, TCG multi-threaded; KVM not used)"
+timeout "${SMP_TIMEOUT:-900}" qemu-system-x86_64 -nodefaults -nographic \
+	-accel tcg,thread=multi -cpu max -smp "$cpus" -m 1024 \
+	-kernel "$obj/arch/x86/boot/bzImage" \
+	-append "kunit.enable=1 kunit.filter_glob=dma-buf* console=ttyS0 kunit_shutdown=reboot" \
+	-serial stdio -no-reboot </dev/null >"$OUT_DIR/kunit-smp.log" 2>&1 || true
+kunit parse --json="$OUT_DIR/kunit-smp.json" <"$OUT_DIR/kunit-smp.log" \
+	>"$OUT_DIR/kunit-smp.parsed" 2>&1 || true
+grep -E 'Testing complete|CRASHED|FAILED' "$OUT_DIR/kunit-smp.parsed" | sed 's/^/  /' >&2 || true
+[ -s "$OUT_DIR/kunit-smp.json" ] ||
+	{ tail -n 30 "$OUT_DIR/kunit-smp.log" >&2; die "no KUnit results from the SMP kernel"; }
+say "smp: done"
