@@ -74,8 +74,7 @@ def build(which):
     cfgs = ["--kunitconfig", os.path.join(TOP, "kernel", "uml.config"),
             "--kunitconfig", os.path.join(TOP, "bench", "bench.config")]
     log(f"building the {which} kernel in {obj}")
-    sh([sys.executable, kunit, "config", "--build_dir", obj] + cfgs, cwd=src)
-    sh([sys.executable, kunit, "build", "--build_dir", obj, "--jobs", JOBS], cwd=src)
+    sh([sys.executable, kunit, "build", "--build_dir", obj, "--jobs", JOBS] + cfgs, cwd=src)
     mod = os.path.join(BUILD, f"bench-mod-{which}")
     os.makedirs(mod, exist_ok=True)
     shutil.copy(os.path.join(TOP, "bench", "dma_fence_bench.c"), mod)
