@@ -16,7 +16,7 @@ debug:
 	@scripts/run-debug.sh
 
 bench:
-	@bench/run.py
+	@scripts/deps.sh && scripts/apply.sh && bench/run.py
 
 apply:
 	@scripts/apply.sh

@@ -97,7 +97,7 @@ def boot(obj, ko, args):
     out = re.sub(r"\x1b\[[0-9;]*m", "", r.stdout)
     res = {"kernel": {}, "user": {}, "info": []}
     for line in out.splitlines():
-        m = re.search(r"BENCH (\S+) ([\d. ]+)$", line)
+        m = re.search(r"\bBENCH (\S+) ([\d. ]+)$", line)
         if m:
             res["kernel"][m.group(1)] = [float(x) for x in m.group(2).split()]
         m = re.search(r"SWBENCH (\S+) (\d+)", line)
@@ -163,7 +163,8 @@ def main():
                      f"{(f'{p / b:.3f}' if b and p else '-'):>13} {(f'{p / fl:.2f}' if p and fl else '-'):>14}")
     # Same-kernel comparisons: helper against what it replaces.
     for new, old in (("signal_error_helper", "signal_error_open_coded"),
-                     ("init_on_context", "init64_manual_seqno")):
+                     ("init_on_context", "init64_manual_seqno"),
+                     ("init_on_context", "init64_manual_seqno_ref")):
         p, o = med("patched", new), med("patched", old)
         if p and o:
             lines.append(f"patched: {new} / {old} = {p / o:.3f}")

@@ -5,8 +5,9 @@
  *   - create + signal + wait: fences created on a timeline, signaled with
  *     SW_SYNC_IOC_INC and waited for with poll(), per second, with 1 and
  *     with 4 threads (each on its own timeline);
- *   - poll wake-ups: a waiter blocked in poll() on a fence that another
- *     thread signals, ping-pong, wake-ups per second, 1 and 4 pairs.
+ *   - poll wake-ups: two threads ping-pong over two timelines, each blocked
+ *     in poll() on a fence that the other signals; wake-ups per second,
+ *     1 and 4 pairs.
  * Prints "SWBENCH <name> <ops per second>" lines.
  */
 #include <fcntl.h>
@@ -80,59 +81,73 @@ out:
 	return NULL;
 }
 
+/*
+ * Poll ping-pong: two threads, two timelines.  Each side creates the fence
+ * it will wait for on its own timeline, blocks in poll() on it, and when
+ * woken signals the other side's timeline.  The fence exists before the
+ * peer can signal it, so no wake-up is lost; each pass is one poll()
+ * wake-up by a signal from another thread.
+ */
 struct pingpong {
-	int tl;
-	int fd;
-	volatile int state;	/* 0: fence ready for the waiter, 1: woken */
-	unsigned long count;
+	int tl[2];
+	unsigned long count[2];
 	double end;
+	int stop;
 };
 
-static void *pp_waiter(void *arg)
+struct side {
+	struct pingpong *pp;
+	int me;
+};
+
+static void *pp_side(void *arg)
 {
-	struct pingpong *pp = arg;
+	struct side *sd = arg;
+	struct pingpong *pp = sd->pp;
+	int me = sd->me;
+	unsigned int v = 0;
+	__u32 one = 1;
 
-	while (now() < pp->end) {
+	if (me == 0)
+		ioctl(pp->tl[1], SW_SYNC_IOC_INC, &one);
+	for (;;) {
 		struct pollfd p;
+		int f = fence_create(pp->tl[me], ++v);
 
-		while (__atomic_load_n(&pp->state, __ATOMIC_ACQUIRE) != 0)
-			if (now() >= pp->end)
-				return NULL;
-		p = (struct pollfd){ .fd = pp->fd, .events = POLLIN };
+		if (f < 0)
+			break;
+		p = (struct pollfd){ .fd = f, .events = POLLIN };
 		if (poll(&p, 1, 1000) == 1)
-			pp->count++;
-		__atomic_store_n(&pp->state, 1, __ATOMIC_RELEASE);
+			pp->count[me]++;
+		close(f);
+		if (now() >= pp->end)
+			__atomic_store_n(&pp->stop, 1, __ATOMIC_RELEASE);
+		/* wake the peer, also to let it see stop */
+		ioctl(pp->tl[!me], SW_SYNC_IOC_INC, &one);
+		if (__atomic_load_n(&pp->stop, __ATOMIC_ACQUIRE))
+			break;
 	}
 	return NULL;
 }
 
-static void *pp_signaler(void *arg)
+static void *pp_pair(void *arg)
 {
 	struct pingpong *pp = arg;
-	unsigned int v = 0;
-	__u32 one = 1;
-	pthread_t w;
+	struct side sd[2] = { { pp, 0 }, { pp, 1 } };
+	pthread_t t[2];
+	int i;
 
-	pp->tl = open("/sys/kernel/debug/sync/sw_sync", O_RDWR);
-	if (pp->tl < 0)
-		return NULL;
-	pp->fd = fence_create(pp->tl, ++v);
-	pp->state = 0;
-	pthread_create(&w, NULL, pp_waiter, pp);
-	while (now() < pp->end) {
-		usleep(0);
-		ioctl(pp->tl, SW_SYNC_IOC_INC, &one);
-		while (__atomic_load_n(&pp->state, __ATOMIC_ACQUIRE) != 1)
-			if (now() >= pp->end)
-				goto out;
-		close(pp->fd);
-		pp->fd = fence_create(pp->tl, ++v);
-		__atomic_store_n(&pp->state, 0, __ATOMIC_RELEASE);
+	for (i = 0; i < 2; i++) {
+		pp->tl[i] = open("/sys/kernel/debug/sync/sw_sync", O_RDWR);
+		if (pp->tl[i] < 0)
+			return NULL;
 	}
-out:
-	pthread_join(w, NULL);
-	close(pp->fd);
-	close(pp->tl);
+	for (i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, pp_side, &sd[i]);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	close(pp->tl[0]);
+	close(pp->tl[1]);
 	return NULL;
 }
 
@@ -155,7 +170,7 @@ static void run(const char *name, int threads, void *(*fn)(void *), int pingpong
 	}
 	for (i = 0; i < threads; i++) {
 		pthread_join(t[i], NULL);
-		total += pingpong ? pp[i].count : counts[i];
+		total += pingpong ? pp[i].count[0] + pp[i].count[1] : counts[i];
 	}
 	dt = now() - t0;
 	printf("SWBENCH %s %.0f\n", name, total / dt);
@@ -168,7 +183,7 @@ int main(int argc, char **argv)
 		seconds = atof(argv[1]);
 	run("create_signal_wait_1t", 1, create_signal_wait, 0);
 	run("create_signal_wait_4t", 4, create_signal_wait, 0);
-	run("poll_wakeup_1pair", 1, pp_signaler, 1);
-	run("poll_wakeup_4pairs", 4, pp_signaler, 1);
+	run("poll_wakeup_1pair", 1, pp_pair, 1);
+	run("poll_wakeup_4pairs", 4, pp_pair, 1);
 	return 0;
 }

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Build the kselftest targets against the series' headers and run them
 # inside the UML test kernel (built by scripts/run-kunit.sh), with the host
-# root mounted read-only over hostfs and selftests/uml-init.sh as PID 1.
+# root mounted read-only over hostfs and selftests/guest-init.sh as PID 1.
 #
 #   scripts/run-kselftests.sh [TARGET...]      default: $KSFT_TARGETS or "sync"
 #   KSFT_ONLY=sync:sw_sync_signal scripts/run-kselftests.sh    one test only
+#
+# A kernel built with CONFIG_FAULT_INJECTION also runs selftests/sw_sync_fault.c
+# (collection sync-fault).
 #
 # Writes $OUT_DIR/kselftest$SUFFIX.log (the console) and
 # $OUT_DIR/kselftest$SUFFIX.tap; STAGE=debug uses the kernel of
 # build/uml-debug and SUFFIX "-debug"; UML_DIR=<O= dir> boots another UML
 # kernel (for example STAGE=base UML_DIR=build/bench-base: the base kernel).
+# STAGE=smp boots the x86_64 SMP kernel of build/x86_64-smp (made by
+# scripts/run-smp.sh) under QEMU instead: $SMP_CPUS CPUs (4), multi-threaded
+# TCG (a KVM guest hangs on these machines), the host root shared read-only
+# over virtio-9p, so the same init script and binaries run there.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need make make
@@ -17,8 +24,15 @@ need gcc gcc
 
 targets=${*:-${KSFT_TARGETS:-sync}}
 sfx=${STAGE:+-$STAGE}
-uml=${UML_DIR:-$BUILD_DIR/uml$sfx}
-[ -x "$uml/linux" ] || die "no UML kernel at $uml/linux: run scripts/run-kunit.sh first"
+if [ "${STAGE:-}" = smp ]; then
+	need qemu-system-x86_64 qemu-system-x86
+	uml=$BUILD_DIR/x86_64-smp
+	[ -f "$uml/arch/x86/boot/bzImage" ] ||
+		die "no SMP kernel at $uml/arch/x86/boot/bzImage: run scripts/run-smp.sh first"
+else
+	uml=${UML_DIR:-$BUILD_DIR/uml$sfx}
+	[ -x "$uml/linux" ] || die "no UML kernel at $uml/linux: run scripts/run-kunit.sh first"
+fi
 is_kernel_tree "$SRC" || die "$SRC is not a kernel tree: run scripts/apply.sh first"
 mkdir -p "$OUT_DIR"
 
@@ -36,15 +50,37 @@ if ! make -s -C "$SRC/tools/testing/selftests" O="$BUILD_DIR/kselftest" \
 	die "building kselftests ($targets) failed; full log: $OUT_DIR/kselftest-build.log"
 fi
 
-say "kselftest: booting UML (hostfs root, read-only) to run them"
+# Kernels with fault injection (the debug stage) also run the harness's
+# allocation-failure test, as one more collection of the same run.
+if grep -q '^CONFIG_FAULT_INJECTION=y' "$uml/.config" 2>/dev/null; then
+	say "kselftest: adding sync-fault:sw_sync_fault (the kernel has fault injection)"
+	mkdir -p "$inst/sync-fault"
+	gcc -O2 -Wall -Werror -isystem "$BUILD_DIR/headers/usr/include" \
+		-o "$inst/sync-fault/sw_sync_fault" "$TOP/selftests/sw_sync_fault.c" ||
+		die "building selftests/sw_sync_fault.c failed"
+	echo sync-fault:sw_sync_fault >>"$inst/kselftest-list.txt"
+fi
+
 log=$OUT_DIR/kselftest$sfx.log
-timeout "${KSFT_BOOT_TIMEOUT:-1800}" "$uml/linux" mem=512M rootfstype=hostfs rootflags=/ ro \
-	init="$TOP/selftests/uml-init.sh" KSFT_DIR="$inst" \
-	KSFT_TIMEOUT="${KSFT_TIMEOUT:-900}" ${KSFT_ONLY:+KSFT_ONLY="$KSFT_ONLY"} kunit.enable=0 \
-	con=null con0=fd:0,fd:1 </dev/null >"$log" 2>&1 || true
+init_env=(init="$TOP/selftests/guest-init.sh" KSFT_DIR="$inst"
+	KSFT_TIMEOUT="${KSFT_TIMEOUT:-900}" ${KSFT_ONLY:+KSFT_ONLY="$KSFT_ONLY"} kunit.enable=0)
+if [ "${STAGE:-}" = smp ]; then
+	cpus=${SMP_CPUS:-4}
+	say "kselftest: booting the SMP kernel under QEMU (-smp $cpus, TCG; host root over 9p, read-only)"
+	timeout "${KSFT_BOOT_TIMEOUT:-1800}" qemu-system-x86_64 -nodefaults -nographic \
+		-accel tcg,thread=multi -cpu max -smp "$cpus" -m 1024 \
+		-kernel "$uml/arch/x86/boot/bzImage" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
+		-append "console=ttyS0 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L ro panic=-1 ${init_env[*]} KSFT_HALT=reboot" \
+		-serial stdio -no-reboot </dev/null >"$log" 2>&1 || true
+else
+	say "kselftest: booting UML (hostfs root, read-only) to run them"
+	timeout "${KSFT_BOOT_TIMEOUT:-1800}" "$uml/linux" mem=512M rootfstype=hostfs rootflags=/ ro \
+		"${init_env[@]}" con=null con0=fd:0,fd:1 </dev/null >"$log" 2>&1 || true
+fi
 tr -d '\r' <"$log" | sed -n '/^KSFT-UML: BEGIN/,/^KSFT-UML: END/p' | sed '1d;$d' >"$OUT_DIR/kselftest$sfx.tap"
 grep -q '^KSFT-UML: END' "$log" ||
-	{ tail -n 40 "$log" >&2; die "the UML kernel did not finish the kselftests (see $log)"; }
+	{ tail -n 40 "$log" >&2; die "the test kernel did not finish the kselftests (see $log)"; }
 grep -q '^1\.\.[0-9]' "$OUT_DIR/kselftest$sfx.tap" ||
 	{ tail -n 40 "$log" >&2; die "the kselftest run printed no TAP plan (see $log)"; }
 say "kselftest: done; TAP in $OUT_DIR/kselftest$sfx.tap"

@@ -8,7 +8,11 @@
 # hangs right after the BIOS, so QEMU is started here with TCG forced, and
 # kunit.py only parses the output.
 #
-# Writes $OUT_DIR/kunit-smp.json and $OUT_DIR/kunit-smp.log.
+# Then the kselftests in the same kernel (scripts/run-kselftests.sh with
+# STAGE=smp: the host root over virtio-9p), so that the stress, poll and
+# randomized ioctl cases run on 4 CPUs too.
+#
+# Writes $OUT_DIR/kunit-smp.{json,log} and $OUT_DIR/kselftest-smp.{tap,log}.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need python3 python3
@@ -41,3 +45,5 @@ grep -E 'Testing complete|CRASHED|FAILED' "$OUT_DIR/kunit-smp.parsed" | sed 's/^
 [ -s "$OUT_DIR/kunit-smp.json" ] ||
 	{ tail -n 30 "$OUT_DIR/kunit-smp.log" >&2; die "no KUnit results from the SMP kernel"; }
 say "smp: done"
+
+STAGE=smp "$TOP/scripts/run-kselftests.sh"

@@ -6,8 +6,10 @@
 #   scripts/run.sh           the main job ("make")
 #   scripts/run.sh --test    the main job plus the series checks ("make test"):
 #                            round-trip export, git am / quilt / b4, checkpatch,
-#                            kernel-doc, the KUnit suites on an SMP x86_64
-#                            kernel under QEMU, bisect builds; ends with the
+#                            kernel-doc, the KUnit suites and kselftests on an
+#                            SMP x86_64 kernel under QEMU, the debug UML
+#                            stage (with allocation-failure injection), a
+#                            short benchmark run, bisect builds; ends with the
 #                            line "N passed, N failed"
 #
 # Environment: KERNEL_SRC (another tree), OUT_DIR, BUILD_DIR, CACHE_DIR,
@@ -52,7 +54,7 @@ stage kselftest "$TOP/scripts/run-kselftests.sh"
 stage kernel-log sh -c '"$0"/scripts/check-klog.sh kunit "$1"/uml/test.log; "$0"/scripts/check-klog.sh kselftest "$2"/kselftest.log' "$TOP" "$BUILD_DIR" "$OUT_DIR"
 if [ $test = 1 ]; then
 	stage smp "$TOP/scripts/run-smp.sh"
-	stage smp-log "$TOP/scripts/check-klog.sh" smp "$OUT_DIR/kunit-smp.log"
+	stage smp-log sh -c '"$0"/scripts/check-klog.sh kunit-smp "$1"/kunit-smp.log; "$0"/scripts/check-klog.sh kselftest-smp "$1"/kselftest-smp.log' "$TOP" "$OUT_DIR"
 	stage debug "$TOP/scripts/run-debug.sh"
 	stage bench sh -c '"$0"/bench/run.py --quick >"$1"/bench-quick.txt 2>&1 &&
 		"$0"/scripts/lib-record.sh PASS bench-quick-run "builds and completes; numbers: make bench" ||
@@ -64,7 +66,7 @@ say "== summary (base $(kgit log -1 --format=%s "$(base_rev)"))"
 sed 's/^/  /' "$OUT_DIR/timings.txt" >&2
 rc=0
 expect="kunit kselftest"
-[ $test = 1 ] && expect="kunit kselftest kunit-smp kunit-debug kselftest-debug checks"
+[ $test = 1 ] && expect="kunit kselftest kunit-smp kselftest-smp kunit-debug kselftest-debug checks"
 REPORT_EXPECT=$expect python3 "$TOP/scripts/report.py" "$OUT_DIR" || rc=$?
 say "reports: $OUT_DIR/results.tap $OUT_DIR/results.xml $OUT_DIR/summary.txt"
 if [ $test = 1 ]; then

@@ -1,6 +1,7 @@
 #!/bin/sh
-# PID 1 of the UML test kernel (booted by scripts/run-kselftests.sh with a
-# read-only hostfs root).  Mounts what the tests need, runs the installed
+# PID 1 of the test kernel booted by scripts/run-kselftests.sh with the host
+# root mounted read-only: UML over hostfs, or the x86_64 SMP kernel under
+# QEMU over 9p.  Mounts what the tests need, runs the installed
 # kselftests and powers off.  Everything is printed on the console, between
 # markers that the host side uses to cut out the TAP stream.
 #
@@ -8,6 +9,8 @@
 #   KSFT_DIR      installed kselftests (run_kselftest.sh and the targets)
 #   KSFT_TIMEOUT  per-test timeout in seconds
 #   KSFT_ONLY     optional: run only this test (run_kselftest.sh -t COLLECTION:TEST)
+#   KSFT_HALT     optional: "reboot" ends with reboot -f (QEMU runs with
+#                 -no-reboot, so that exits it); default poweroff -f
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 
@@ -48,4 +51,7 @@ fi
 echo "KSFT-UML: DMESG-BEGIN"
 dmesg 2>/dev/null
 echo "KSFT-UML: DMESG-END"
+if [ "${KSFT_HALT:-}" = reboot ]; then
+	reboot -f
+fi
 poweroff -f
