@@ -146,7 +146,7 @@ static int timeline_usable(int tl, uint32_t *value)
 }
 
 struct state {
-	int tl;
+	int tl, tl2;	/* tl2: a second timeline, or -1 */
 	uint32_t value;
 	int a, b;	/* fences prepared for the operation, or -1 */
 	int out;	/* what the operation returned (fd or 0), or -1 */
@@ -210,6 +210,17 @@ static void prep_two(struct state *s)
 		bail("creating fences: %s", strerror(errno));
 }
 
+/* a on tl and b on tl2, both at 1: their merge is an array of two */
+static void prep_cross(struct state *s)
+{
+	s->tl = timeline_open();
+	s->tl2 = timeline_open();
+	s->a = fence_create(s->tl, 1);
+	s->b = fence_create(s->tl2, 1);
+	if (s->a < 0 || s->b < 0)
+		bail("creating fences: %s", strerror(errno));
+}
+
 static int op_merge(struct state *s)
 {
 	struct sync_merge_data m = { .fd2 = s->b };
@@ -221,13 +232,16 @@ static int op_merge(struct state *s)
 	return 0;
 }
 
+/* Signals a then b: the merged fence signals with the second. */
 static int check_merge(struct state *s)
 {
-	uint32_t two = 2;
+	uint32_t one = 1;
 
-	if (fence_status(s->out) != 0 || ioctl(s->tl, SW_SYNC_IOC_INC, &two))
+	if (fence_status(s->out) != 0 || ioctl(s->tl, SW_SYNC_IOC_INC, &one))
 		return 0;
-	s->value = 2;
+	s->value = 1;
+	if (fence_status(s->out) != 0 || ioctl(s->tl2, SW_SYNC_IOC_INC, &one))
+		return 0;
 	return fence_status(s->out) == 1;
 }
 
@@ -235,7 +249,7 @@ static void prep_merged(struct state *s)
 {
 	struct sync_merge_data m = { 0 };
 
-	prep_two(s);
+	prep_cross(s);
 	m.fd2 = s->b;
 	strcpy(m.name, "merged");
 	if (ioctl(s->a, SYNC_IOC_MERGE, &m))
@@ -265,12 +279,7 @@ static int op_info(struct state *s)
 
 static int check_info(struct state *s)
 {
-	uint32_t two = 2;
-
-	if (ioctl(s->tl, SW_SYNC_IOC_INC, &two))
-		return 0;
-	s->value = 2;
-	return fence_status(s->out) == 1;
+	return check_merge(s);
 }
 
 static int op_signal(struct state *s)
@@ -283,7 +292,8 @@ static int op_signal(struct state *s)
 static int check_signal(struct state *s)
 {
 	struct sw_sync_signal_data d = {
-		.error = -EIO, .value = 2, .flags = SW_SYNC_SIGNAL_TIMELINE,
+		.fence_fd = -1, .error = -EIO, .value = 2,
+		.flags = SW_SYNC_SIGNAL_TIMELINE,
 	};
 
 	if (fence_status(s->a) != -ECANCELED)
@@ -338,7 +348,7 @@ static int check_poll(struct state *s)
 static const struct op ops[] = {
 	{ "timeline_open", prep_none, op_open, check_open },
 	{ "create_fence", prep_timeline, op_create, check_create },
-	{ "merge", prep_two, op_merge, check_merge },
+	{ "merge", prep_cross, op_merge, check_merge },
 	{ "file_info", prep_merged, op_info, check_info },
 	{ "signal_error", prep_two, op_signal, check_signal },
 	{ "poll", prep_two, op_poll, check_poll },
@@ -354,6 +364,8 @@ static void put(struct state *s)
 		close(s->b);
 	if (s->tl >= 0)
 		close(s->tl);
+	if (s->tl2 >= 0)
+		close(s->tl2);
 }
 
 /*
@@ -365,7 +377,7 @@ static int run(const struct op *o)
 	int nth, failed = 0, enomem = 0, absorbed = 0;
 
 	for (nth = 1; nth <= MAX_NTH; nth++) {
-		struct state s = { .tl = -1, .a = -1, .b = -1, .out = -1 };
+		struct state s = { .tl = -1, .tl2 = -1, .a = -1, .b = -1, .out = -1 };
 		int r, err, injected, usable;
 
 		o->prepare(&s);
