@@ -140,6 +140,9 @@ def main():
         vals = [statistics.median(r["kernel"][op]) for r in runs[w] if op in r["kernel"]]
         return statistics.median(vals) if vals else None
 
+    def fmt(v, digits=2):
+        return "-" if v is None else f"{v:.{digits}f}"
+
     def umed(w, op):
         vals = [r["user"][op] for r in runs[w] if op in r["user"]]
         return statistics.median(vals) if vals else None
@@ -159,7 +162,7 @@ def main():
     for op in ops:
         b, p = med("base", op), med("patched", op)
         fl = floor["patched"]
-        lines.append(f"{op:<28} {b if b is not None else '-':>11} {p if p is not None else '-':>14} "
+        lines.append(f"{op:<28} {fmt(b):>11} {fmt(p):>14} "
                      f"{(f'{p / b:.3f}' if b and p else '-'):>13} {(f'{p / fl:.2f}' if p and fl else '-'):>14}")
     # Same-kernel comparisons: helper against what it replaces.
     for new, old in (("signal_error_helper", "signal_error_open_coded"),
@@ -172,7 +175,7 @@ def main():
     lines.append(f"{'sw_sync (userspace)':<28} {'base ops/s':>11} {'patched ops/s':>14} {'patched/base':>13}")
     for op in uops:
         b, p = umed("base", op), umed("patched", op)
-        lines.append(f"{op:<28} {b if b is not None else '-':>11} {p if p is not None else '-':>14} "
+        lines.append(f"{op:<28} {fmt(b, 0):>11} {fmt(p, 0):>14} "
                      f"{(f'{p / b:.3f}' if b and p else '-'):>13}")
     for w in runs:
         for i in (runs[w][0]["info"] if runs[w] else []):
