@@ -2,6 +2,7 @@
 """Benchmark the series: base kernel against patched kernel, side by side.
 
   bench/run.py [--pairs N] [--iters N] [--batches N] [--seconds S] [--quick]
+  bench/run.py --from-json out/bench.json
 
 Builds two UML kernels from kernel/uml.config plus module support, one from
 the base commit (series-base) and one from the series branch, in their own
@@ -120,7 +121,17 @@ def main():
     ap.add_argument("--seconds", type=float, default=1.0)
     ap.add_argument("--quick", action="store_true",
                     help="one short pair: checks that everything builds and runs")
+    ap.add_argument("--from-json", metavar="FILE",
+                    help="print the table again from the samples of an earlier run")
     args = ap.parse_args()
+    if args.from_json:
+        with open(args.from_json) as f:
+            saved = json.load(f)
+        for k, v in saved["args"].items():
+            if k != "from_json":
+                setattr(args, k, v)
+        report(args, saved["runs"], write=False)
+        return
     if args.quick:
         args.pairs, args.iters, args.batches, args.seconds = 1, 200, 3, 0.1
 
@@ -135,6 +146,10 @@ def main():
         for w in ("base", "patched"):
             log(f"pair {p + 1}/{args.pairs}: {w}")
             runs[w].append(boot(*kernels[w], args))
+    report(args, runs, write=True)
+
+
+def report(args, runs, write):
 
     def med(w, op):
         vals = [statistics.median(r["kernel"][op]) for r in runs[w] if op in r["kernel"]]
@@ -167,21 +182,68 @@ def main():
     # Same-kernel comparisons: helper against what it replaces.
     for new, old in (("signal_error_helper", "signal_error_open_coded"),
                      ("init_on_context", "init64_manual_seqno"),
-                     ("init_on_context", "init64_manual_seqno_ref")):
+                     ("init_on_context", "init64_manual_seqno_ref"),
+                     ("init_on_context", "init_on_context_open_coded"),
+                     ("init_on_context_open_coded", "init64_manual_seqno")):
         p, o = med("patched", new), med("patched", old)
         if p and o:
             lines.append(f"patched: {new} / {old} = {p / o:.3f}")
     uops = list(dict.fromkeys(op for w in runs for r in runs[w] for op in r["user"]))
-    lines.append(f"{'sw_sync (userspace)':<28} {'base ops/s':>11} {'patched ops/s':>14} {'patched/base':>13}")
+
+    def spread(w, op):
+        vals = [r["user"][op] for r in runs[w] if op in r["user"]]
+        return (max(vals) - min(vals)) / statistics.median(vals) if len(vals) > 1 else None
+
+    # Spread: (slowest boot - fastest boot) / median, the boot-to-boot noise
+    # that a patched/base ratio has to be read against.
+    lines.append(f"{'sw_sync (userspace)':<28} {'base ops/s':>11} {'patched ops/s':>14} "
+                 f"{'patched/base':>13} {'base spread':>12} {'patched spread':>15}")
     for op in uops:
         b, p = umed("base", op), umed("patched", op)
+        sb, sp = spread("base", op), spread("patched", op)
         lines.append(f"{op:<28} {fmt(b, 0):>11} {fmt(p, 0):>14} "
-                     f"{(f'{p / b:.3f}' if b and p else '-'):>13}")
+                     f"{(f'{p / b:.3f}' if b and p else '-'):>13} "
+                     f"{(f'{sb:.1%}' if sb is not None else '-'):>12} "
+                     f"{(f'{sp:.1%}' if sp is not None else '-'):>15}")
+    # The goals of the series, row by row: "meets" or "MISSES".
+    def goal(label, value, ok):
+        if value is None:
+            lines.append(f"goal {label}: not measured")
+        else:
+            lines.append(f"goal {label}: {value:.3f} {'meets' if ok(value) else 'MISSES'}")
+
+    def ratio(a, b):
+        return a / b if a and b else None
+
+    goal("is_signaled_signaled patched/base <= 1.00",
+         ratio(med("patched", "is_signaled_signaled"), med("base", "is_signaled_signaled")),
+         lambda v: v <= 1.00)
+    goal("signal_error_helper/open_coded <= 1.02",
+         ratio(med("patched", "signal_error_helper"), med("patched", "signal_error_open_coded")),
+         lambda v: v <= 1.02)
+    goal("init_on_context/init64_manual_seqno <= 1.05",
+         ratio(med("patched", "init_on_context"), med("patched", "init64_manual_seqno")),
+         lambda v: v <= 1.05)
+    for op in uops:
+        goal(f"{op} patched/base >= 0.98", ratio(umed("patched", op), umed("base", op)),
+             lambda v: v >= 0.98)
+
+    def size(w, what):
+        for r in runs[w]:
+            m = re.search(rf"sizeof\({what}\)=(\d+)", " ".join(r["info"]))
+            if m:
+                return int(m.group(1))
+        return None
+    sb, sp = size("base", "dma_fence"), size("patched", "dma_fence")
+    lines.append(f"goal sizeof(struct dma_fence) unchanged: base {sb}, patched {sp} "
+                 f"{'meets' if sb and sb == sp else 'MISSES'}")
     for w in runs:
-        for i in (runs[w][0]["info"] if runs[w] else []):
+        for i in dict.fromkeys(runs[w][0]["info"] if runs[w] else []):
             lines.append(f"{w}: {i}")
     table = "\n".join(lines)
     print(table)
+    if not write:
+        return
     with open(os.path.join(OUT, "bench.txt"), "w") as f:
         f.write(table + "\n")
     with open(os.path.join(OUT, "bench.json"), "w") as f:
