@@ -35,7 +35,8 @@ for c in "${commits[@]}"; do
 	# olddefconfig for the first commit and for one that touches a Kconfig
 	# file; otherwise the configuration cannot change (7s per tree saved).
 	ok=true
-	if [ "$i" -eq 1 ] || kgit diff --name-only "$c^" "$c" | grep -q 'Kconfig'; then
+	changed=$(kgit diff --name-only "$c^" "$c")
+	if [ "$i" -eq 1 ] || [[ $changed == *Kconfig* ]]; then
 		make -s -C "$wt" O="$obj" ARCH=um olddefconfig >>"$log" 2>&1 &&
 			make -s -C "$wt" O="$wobj" ARCH=um olddefconfig >>"$log" 2>&1 ||
 			ok=false
