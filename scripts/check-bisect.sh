@@ -21,8 +21,8 @@ wobj=$BUILD_DIR/bisect-w1
 mkdir -p "$obj" "$wobj"
 cp "$cfg" "$obj/.config"
 cp "$cfg" "$wobj/.config"
-# Compiler and kernel-doc diagnostics about drivers/dma-buf (W=1 also runs
-# scripts/misc-check, whose notes about the source tree are not ours).
+# Compiler and kernel-doc diagnostics about drivers/dma-buf; nothing else in
+# the logs counts.
 diag='drivers/dma-buf/[^: ]+:[0-9]+(:[0-9]+)?: (warning|error)|[Ww]arning: [^ ]*drivers/dma-buf/[^: ]+:[0-9]+'
 i=0
 for c in "${commits[@]}"; do
