@@ -15,15 +15,14 @@
 
 #include <linux/atomic.h>
 #include <linux/dma-fence.h>
-#include <linux/kref.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
 
-#if __has_include(<linux/dma-fence-context.h>)
-#include <linux/dma-fence-context.h>
+#if __has_include(<linux/dma-fence-issuer.h>)
+#include <linux/dma-fence-issuer.h>
 #include <linux/dma-fence-cb.h>
 #define BENCH_PATCHED 1
 #else
@@ -126,7 +125,6 @@ static int __init dma_fence_bench_init(void)
 	DEFINE_SPINLOCK(lock);
 	atomic64_t counter = ATOMIC64_INIT(0);
 	unsigned long word = 0, flags;
-	struct kref owner;
 	u64 ctx = dma_fence_context_alloc(1);
 	unsigned int k;
 	char name[64];
@@ -144,8 +142,8 @@ static int __init dma_fence_bench_init(void)
 		BENCH_PATCHED, iters, batches, sizeof(struct dma_fence),
 		sizeof(struct dma_fence_cb));
 #if BENCH_PATCHED
-	pr_info("BENCH-INFO sizeof(dma_context_fence)=%zu sizeof(dma_fence_context)=%zu\n",
-		sizeof(struct dma_context_fence), sizeof(struct dma_fence_context));
+	pr_info("BENCH-INFO sizeof(dma_issued_fence)=%zu\n",
+		sizeof(struct dma_issued_fence));
 #endif
 
 	/* The floor. */
@@ -190,50 +188,19 @@ static int __init dma_fence_bench_init(void)
 		dma_fence_init64(f, &plain_ops, NULL, ctx,
 				 atomic64_inc_return(&counter));
 	}), );
-	/*
-	 * The same plus what a context fence also does: take a reference on
-	 * the object that owns the names, so that they outlive RCU readers.
-	 */
-	kref_init(&owner);
-	BENCH("init64_manual_seqno_ref", , ({
-		dma_fence_init64(f, &plain_ops, NULL, ctx,
-				 atomic64_inc_return(&counter));
-		kref_get(&owner);
-	}), kref_init(&owner));
 #if BENCH_PATCHED
 	{
-		struct dma_fence_context *c;
-		struct dma_context_fence *cf = kzalloc(sizeof(*cf), GFP_KERNEL);
+		struct dma_issued_fence *tf = kzalloc(sizeof(*tf), GFP_KERNEL);
+		struct dma_fence_issuer *fi;
 
-		c = dma_fence_context_create("bench", "bench", 0, GFP_KERNEL);
-		if (cf && !IS_ERR(c)) {
-			/* The references taken are dropped outside the timing. */
-			BENCH("init_on_context", , dma_context_fence_init(cf, &plain_ops, c, NULL),
-			      ({ unsigned int j; for (j = 0; j < iters; j++)
-					dma_fence_context_put(c); }));
-			/*
-			 * The same work with no call layers: what
-			 * dma_context_fence_init() does for a context without
-			 * DMA_FENCE_CONTEXT_TIMELINE, inline.  Splits the cost
-			 * of the helper into the work a context fence must do
-			 * (the reference that keeps the names alive, the list
-			 * head, the destroyed check) and the calls around it.
-			 * The destroyed bit is the top bit of ->flags.
-			 */
-			BENCH("init_on_context_open_coded", , ({
-				u64 s = atomic64_inc_return(&c->seqno);
-
-				dma_fence_init64(&cf->base, &plain_ops, NULL,
-						 c->id, s);
-				cf->ctx = dma_fence_context_get(c);
-				INIT_LIST_HEAD(&cf->link);
-				sink ^= test_bit(BITS_PER_LONG - 1, &c->flags);
-				barrier();
-			}), ({ unsigned int j; for (j = 0; j < iters; j++)
-					dma_fence_context_put(c); }));
-			dma_fence_context_destroy(c);
-		}
-		kfree(cf);
+		/* An untracked issuer: context, seqno, names. */
+		fi = dma_fence_issuer_create("bench", "bench", 0, GFP_KERNEL);
+		if (tf && !IS_ERR(fi))
+			BENCH("init_on_issuer", ,
+			      dma_fence_issuer_init_fence(tf, &plain_ops, fi), );
+		if (!IS_ERR(fi))
+			dma_fence_issuer_destroy(fi);
+		kfree(tf);
 	}
 #endif
 

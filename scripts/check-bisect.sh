@@ -5,12 +5,16 @@
 # reuse.  One check per patch.  The whole kernel is built and linked as the
 # test kernels are (no W=1: W=1 runs kernel-doc on every file compiled,
 # which made this stage the slowest one), and drivers/dma-buf is also built
-# with W=1 in a second O= directory; a warning in drivers/dma-buf, from
-# either build, fails the patch that brings it.
+# with W=1 and sparse (C=1: the files the patch makes recompile) in a
+# second O= directory; a compiler or kernel-doc warning in drivers/dma-buf,
+# from either build, fails the patch that brings it, and so does a sparse
+# warning that the base does not give (the base's are collected first with
+# C=2, and compared by file and message, without line numbers).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need make make
 need gcc gcc
+need sparse sparse
 cfg=$BUILD_DIR/uml/.config
 [ -f "$cfg" ] || die "no $cfg: run scripts/run-kunit.sh first"
 base=$(base_rev)
@@ -24,6 +28,22 @@ cp "$cfg" "$wobj/.config"
 # Compiler and kernel-doc diagnostics about drivers/dma-buf; nothing else in
 # the logs counts.
 diag='drivers/dma-buf/[^: ]+:[0-9]+(:[0-9]+)?: (warning|error)|[Ww]arning: [^ ]*drivers/dma-buf/[^: ]+:[0-9]+'
+# sparse's lines are "file:line:col: warning: ..." like gcc's, but gcc
+# names the option ("[-Wfoo]") and kernel-doc gives no column.
+is_sparse='^drivers/dma-buf/[^: ]+:[0-9]+:[0-9]+: (warning|error): '
+sparse_warnings() { grep -E "$is_sparse" "$1" | grep -vF '[-W' |
+	sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u || true; }
+other_warnings() { grep -E "$diag" "$1" | { grep -vE "$is_sparse" || true; }
+	grep -E "$is_sparse" "$1" | grep -F '[-W' || true; }
+say "bisect: sparse warnings of the base in drivers/dma-buf (C=2)"
+git -C "$wt" checkout -q -f --detach "$base"
+slog=$OUT_DIR/bisect-sparse-base.log
+make -s -C "$wt" O="$wobj" ARCH=um olddefconfig >"$slog" 2>&1
+make -s -C "$wt" O="$wobj" ARCH=um -j"$JOBS" W=1 drivers/dma-buf/ >>"$slog" 2>&1 || true
+: >"$slog"
+make -s -C "$wt" O="$wobj" ARCH=um -j"$JOBS" C=2 drivers/dma-buf/ >>"$slog" 2>&1 || true
+sparse_warnings "$slog" >"$OUT_DIR/bisect-sparse-base.txt"
+nbase=$(wc -l <"$OUT_DIR/bisect-sparse-base.txt")
 i=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
@@ -41,13 +61,30 @@ for c in "${commits[@]}"; do
 			make -s -C "$wt" O="$wobj" ARCH=um olddefconfig >>"$log" 2>&1 ||
 			ok=false
 	fi
+	slog=$OUT_DIR/bisect-$i-sparse.log
 	if $ok &&
 		make -s -C "$wt" O="$obj" ARCH=um -j"$JOBS" >>"$log" 2>&1 &&
-		make -s -C "$wt" O="$wobj" ARCH=um -j"$JOBS" W=1 drivers/dma-buf/ >>"$log" 2>&1 &&
-		! grep -E "$diag" "$log" >/dev/null; then
+		make -s -C "$wt" O="$wobj" ARCH=um -j"$JOBS" W=1 C=1 drivers/dma-buf/ >"$slog" 2>&1 &&
+		cat "$slog" >>"$log" &&
+		[ -z "$(other_warnings "$log")" ] &&
+		! sparse_warnings "$slog" | grep -vxFf "$OUT_DIR/bisect-sparse-base.txt" >/dev/null; then
 		record PASS "bisect-build:$name"
 	else
-		grep -E "$diag|Error [0-9]" "$log" | head -n 20 | sed 's/^/  /' >&2 || tail -n 20 "$log" >&2
+		sparse_warnings "$slog" | grep -vxFf "$OUT_DIR/bisect-sparse-base.txt" | sed 's/^/  new sparse: /' >&2 || true
+		{ other_warnings "$log"; grep -E 'Error [0-9]' "$log"; } | head -n 20 | sed 's/^/  /' >&2 || tail -n 20 "$log" >&2
 		record FAIL "bisect-build:$name" "see $log"
 	fi
 done
+# The whole directory at the end of the series, against the base.
+say "bisect: sparse warnings of the series in drivers/dma-buf (C=2)"
+slog=$OUT_DIR/bisect-sparse-series.log
+make -s -C "$wt" O="$wobj" ARCH=um -j"$JOBS" C=2 drivers/dma-buf/ >"$slog" 2>&1 || true
+sparse_warnings "$slog" >"$OUT_DIR/bisect-sparse-series.txt"
+nser=$(wc -l <"$OUT_DIR/bisect-sparse-series.txt")
+new=$(grep -cvxFf "$OUT_DIR/bisect-sparse-base.txt" "$OUT_DIR/bisect-sparse-series.txt" || true)
+if [ "$new" -eq 0 ]; then
+	record PASS sparse:drivers/dma-buf "base $nbase warnings, series $nser, none new"
+else
+	grep -vxFf "$OUT_DIR/bisect-sparse-base.txt" "$OUT_DIR/bisect-sparse-series.txt" | sed 's/^/  /' >&2
+	record FAIL sparse:drivers/dma-buf "base $nbase warnings, series $nser, $new new"
+fi

@@ -5,7 +5,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pkgs=(build-essential bc flex bison libelf-dev libssl-dev python3 perl git
 	xz-utils quilt b4 rsync cpio kmod debian-archive-keyring ca-certificates
-	qemu-system-x86
+	qemu-system-x86 sparse
 	${EXTRA_PACKAGES:-})
 missing=()
 for p in "${pkgs[@]}"; do

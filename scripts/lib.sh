@@ -21,6 +21,11 @@ elapsed() {
 
 # Progress lines: "[mm:ss] stage: message", on stderr so that they are seen
 # while stdout may be captured.
+# Every test kernel boots with all dma_fence and sw_sync events enabled, so
+# that the ops callbacks the tracepoints call run on every init, signal and
+# release path (kernels without event tracing ignore the parameter).
+TRACE_EVENTS_ARG="trace_event=dma_fence:*,sync_trace:*"
+
 say() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
 die() { printf '[%s] error: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
 

@@ -13,4 +13,16 @@ if [ -x "$BUILD_DIR/uml-debug/linux" ]; then
 fi
 "$TOP/scripts/check-klog.sh" kunit-debug "$BUILD_DIR/uml-debug/test.log"
 "$TOP/scripts/check-klog.sh" kselftest-debug "$OUT_DIR/kselftest-debug.log"
+# Lockdep must still be on when the tests end (selftests/guest-init.sh
+# prints debug_locks from /proc/lockdep_stats): a run in which it switched
+# itself off checked nothing after that point.
+if [ -x "$BUILD_DIR/uml-debug/linux" ]; then
+	if grep -qE 'KSFT-UML: LOCKDEP debug_locks: 1$' "$OUT_DIR/kselftest-debug.log"; then
+		record PASS lockdep-on:kselftest-debug "debug_locks: 1 after the tests"
+	else
+		record FAIL lockdep-on:kselftest-debug \
+			"$(grep -E 'KSFT-UML: LOCKDEP' "$OUT_DIR/kselftest-debug.log" || echo 'no debug_locks line in the log')"
+		rc=1
+	fi
+fi
 exit $rc

@@ -71,11 +71,11 @@ if [ "${STAGE:-}" = smp ]; then
 		-accel tcg,thread=multi -cpu max -smp "$cpus" -m 1024 \
 		-kernel "$uml/arch/x86/boot/bzImage" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
-		-append "console=ttyS0 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L ro panic=-1 ${init_env[*]} KSFT_HALT=reboot" \
+		-append "$TRACE_EVENTS_ARG console=ttyS0 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L ro panic=-1 ${init_env[*]} KSFT_HALT=reboot" \
 		-serial stdio -no-reboot </dev/null >"$log" 2>&1 || true
 else
 	say "kselftest: booting UML (hostfs root, read-only) to run them"
-	timeout "${KSFT_BOOT_TIMEOUT:-1800}" "$uml/linux" mem=512M rootfstype=hostfs rootflags=/ ro \
+	timeout "${KSFT_BOOT_TIMEOUT:-1800}" "$uml/linux" mem=512M "$TRACE_EVENTS_ARG" rootfstype=hostfs rootflags=/ ro \
 		"${init_env[@]}" con=null con0=fd:0,fd:1 </dev/null >"$log" 2>&1 || true
 fi
 tr -d '\r' <"$log" | sed -n '/^KSFT-UML: BEGIN/,/^KSFT-UML: END/p' | sed '1d;$d' >"$OUT_DIR/kselftest$sfx.tap"

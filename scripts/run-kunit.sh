@@ -33,7 +33,7 @@ say "kunit: building the UML kernel in $BUILD_DIR/uml$sfx and running KUnit"
 rc=0
 (cd "$SRC" && python3 tools/testing/kunit/kunit.py run "${cfgs[@]}" \
 	--build_dir="$BUILD_DIR/uml$sfx" --jobs="$JOBS" \
-	--timeout="${KUNIT_TIMEOUT:-600}" \
+	--timeout="${KUNIT_TIMEOUT:-600}" --kernel_args="$TRACE_EVENTS_ARG" \
 	--filter="${KUNIT_FILTER-speed>slow}" --filter_action=skip \
 	--json="$OUT_DIR/kunit$sfx.json" ${1:+"$1"}) >"$log" 2>&1 || rc=$?
 # kunit.py prints its own per-suite summary: show the end of it.

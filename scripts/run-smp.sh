@@ -37,7 +37,7 @@ say "smp: booting it under QEMU (-smp $cpus, TCG multi-threaded; KVM not used)"
 timeout "${SMP_TIMEOUT:-900}" qemu-system-x86_64 -nodefaults -nographic \
 	-accel tcg,thread=multi -cpu max -smp "$cpus" -m 1024 \
 	-kernel "$obj/arch/x86/boot/bzImage" \
-	-append "kunit.enable=1 kunit.filter_glob=dma-buf* console=ttyS0 kunit_shutdown=reboot" \
+	-append "kunit.enable=1 kunit.filter_glob=dma-buf* console=ttyS0 kunit_shutdown=reboot $TRACE_EVENTS_ARG" \
 	-serial stdio -no-reboot </dev/null >"$OUT_DIR/kunit-smp.log" 2>&1 || true
 kunit parse --json="$OUT_DIR/kunit-smp.json" <"$OUT_DIR/kunit-smp.log" \
 	>"$OUT_DIR/kunit-smp.parsed" 2>&1 || true

@@ -47,6 +47,12 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	cat /sys/kernel/debug/kmemleak
 	echo "KSFT-UML: KMEMLEAK-END"
 fi
+# Lockdep kernels: is lockdep still on after the tests?  It switches
+# itself off after its first report or when it runs out of entries, and
+# everything after that runs unchecked.
+if [ -r /proc/lockdep_stats ]; then
+	echo "KSFT-UML: LOCKDEP $(grep -E '^ *debug_locks:' /proc/lockdep_stats | tr -s ' ' | sed 's/^ //')"
+fi
 # A kernel splat while the tests ran is a failure too: show what dmesg has.
 echo "KSFT-UML: DMESG-BEGIN"
 dmesg 2>/dev/null
