@@ -35,7 +35,7 @@ done
 
 echo "KSFT-UML: kernel $(uname -r), $(nproc 2>/dev/null || echo ?) cpu"
 echo "KSFT-UML: BEGIN"
-cd "$KSFT_DIR" && ./run_kselftest.sh -o "${KSFT_TIMEOUT:-900}" ${KSFT_ONLY:+-t "$KSFT_ONLY"} 2>&1
+cd "$KSFT_DIR" && ./run_kselftest.sh ${KSFT_TIMEOUT:+-o "$KSFT_TIMEOUT"} ${KSFT_ONLY:+-t "$KSFT_ONLY"} 2>&1
 echo "KSFT-UML: END rc=$?"
 # Debug kernels: ask kmemleak for what the tests left behind.  Objects
 # must be older than its minimum age to be reported: scan twice.
