@@ -56,6 +56,7 @@ if grep -q '^CONFIG_FAULT_INJECTION=y' "$uml/.config" 2>/dev/null; then
 	say "kselftest: adding sync-fault:sw_sync_fault (the kernel has fault injection)"
 	mkdir -p "$inst/sync-fault"
 	gcc -O2 -Wall -Werror -isystem "$BUILD_DIR/headers/usr/include" \
+		-I "$SRC/tools/testing/selftests/sync" \
 		-o "$inst/sync-fault/sw_sync_fault" "$TOP/selftests/sw_sync_fault.c" ||
 		die "building selftests/sw_sync_fault.c failed"
 	echo sync-fault:sw_sync_fault >>"$inst/kselftest-list.txt"

@@ -29,23 +29,12 @@
 #include <unistd.h>
 #include <linux/sync_file.h>
 
-/* The sw_sync uapi is private to drivers/dma-buf/sw_sync.c. */
-struct sw_sync_create_fence_data {
-	uint32_t value;
-	char name[32];
-	int32_t fence;
-};
-
-struct sw_sync_signal_data {
-	uint32_t value;
-	int32_t error;
-	uint32_t flags;
-	uint32_t pad;
-};
-
-#define SW_SYNC_IOC_CREATE_FENCE _IOWR('W', 0, struct sw_sync_create_fence_data)
-#define SW_SYNC_IOC_INC _IOW('W', 1, uint32_t)
-#define SW_SYNC_IOC_SIGNAL _IOW('W', 3, struct sw_sync_signal_data)
+/*
+ * The sw_sync uapi (private to drivers/dma-buf/sw_sync.c) from the one copy
+ * the sync selftests share: tools/testing/selftests/sync/sw_sync.h of the
+ * tree under test (scripts/run-kselftests.sh puts it on the include path).
+ */
+#include "sw_sync.h"
 
 #define SW_SYNC_PATH "/sys/kernel/debug/sync/sw_sync"
 #define MAX_NTH 500
