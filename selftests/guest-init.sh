@@ -34,6 +34,11 @@ for d in /tmp /run; do
 done
 
 echo "KSFT-UML: kernel $(uname -r), $(nproc 2>/dev/null || echo ?) cpu"
+# Debug kernels: forget what kmemleak suspects from boot, so that what it
+# reports after the run comes from the tests.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo clear >/sys/kernel/debug/kmemleak
+fi
 echo "KSFT-UML: BEGIN"
 cd "$KSFT_DIR" && ./run_kselftest.sh ${KSFT_TIMEOUT:+-o "$KSFT_TIMEOUT"} ${KSFT_ONLY:+-t "$KSFT_ONLY"} 2>&1
 echo "KSFT-UML: END rc=$?"

@@ -7,10 +7,14 @@
  * failslab and fail_page_alloc armed for sleeping allocations) until the
  * operation completes without reaching the injected fault.  Each injected
  * failure must either come back to userspace as -1/ENOMEM or be absorbed
- * (the call succeeds with a correct result); afterwards the timeline must
- * still work: a new fence on it is created, signalled and reported as
- * signalled.  Leaks are left to kmemleak, which the test kernel's init
- * scans after the run.
+ * (the call succeeds with a correct result).  A call that fails must
+ * leave nothing behind: the debugfs sync/info text (every timeline and its
+ * pending fences) and the lowest free file descriptor are the same before
+ * and after it.  Afterwards the timeline must still work: a new fence on it
+ * is created, signalled and reported as signalled.  Leaks of memory are
+ * left to kmemleak, which the test kernel's init clears before the tests
+ * and scans after them.  Every fault-injection knob written is restored
+ * when the test ends, also when it bails out.
  *
  * Needs CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC,
  * CONFIG_FAULT_INJECTION_DEBUG_FS, CONFIG_SW_SYNC and debugfs; skips with
@@ -37,9 +41,38 @@
 #include "sw_sync.h"
 
 #define SW_SYNC_PATH "/sys/kernel/debug/sync/sw_sync"
+#define SYNC_INFO_PATH "/sys/kernel/debug/sync/info"
 #define MAX_NTH 500
+#define INFO_MAX 65536
 
 static int fail_nth_fd = -1;
+
+/* The knobs written, with the values to restore. */
+static const char * const knobs[][2] = {
+	/*
+	 * Fail sleeping allocations too, of any order, quietly.  Highmem
+	 * ones (user pages) stay exempt: a failed page fault would kill the
+	 * test instead of failing a call.
+	 */
+	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/failslab/verbose", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+};
+#define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
+static char saved[NKNOBS][32];
+static unsigned int nsaved;
+
+static int write_str(const char *path, const char *val);
+
+static void restore_knobs(void)
+{
+	if (fail_nth_fd >= 0)
+		pwrite(fail_nth_fd, "0", 1, 0);
+	while (nsaved)
+		nsaved--, write_str(knobs[nsaved][0], saved[nsaved]);
+}
 
 static void bail(const char *fmt, ...)
 {
@@ -50,7 +83,35 @@ static void bail(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+	restore_knobs();
 	exit(1);
+}
+
+static int read_str(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = 0, got = 0;
+
+	if (fd < 0)
+		return -1;
+	while (got < (ssize_t)len - 1 &&
+	       (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[got] = 0;
+	return 0;
+}
+
+/* The lowest file descriptor a new open would get. */
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
 }
 
 static int write_str(const char *path, const char *val)
@@ -360,17 +421,39 @@ static void put(struct state *s)
  */
 static int run(const struct op *o)
 {
+	static char before[INFO_MAX], after[INFO_MAX];
 	int nth, failed = 0, enomem = 0, absorbed = 0;
 
 	for (nth = 1; nth <= MAX_NTH; nth++) {
 		struct state s = { .tl = -1, .tl2 = -1, .a = -1, .b = -1, .out = -1 };
 		int r, err, injected, usable;
 
+		int fd_before, fd_after;
+
 		o->prepare(&s);
+		if (read_str(SYNC_INFO_PATH, before, sizeof(before)))
+			bail("reading %s: %s", SYNC_INFO_PATH, strerror(errno));
+		fd_before = lowest_free_fd();
 		arm(nth);
 		r = o->op(&s);
 		err = errno;
 		injected = disarm();
+		if (r) {
+			/* A failed call leaves no fence, timeline or fd behind. */
+			fd_after = lowest_free_fd();
+			if (read_str(SYNC_INFO_PATH, after, sizeof(after)))
+				bail("reading %s: %s", SYNC_INFO_PATH, strerror(errno));
+			if (fd_after != fd_before) {
+				printf("# %s: allocation %d failed, the lowest free fd moved from %d to %d\n",
+				       o->name, nth, fd_before, fd_after);
+				failed++;
+			}
+			if (strcmp(before, after)) {
+				printf("# %s: allocation %d failed, %s changed:\n# before:\n%s# after:\n%s",
+				       o->name, nth, SYNC_INFO_PATH, before, after);
+				failed++;
+			}
+		}
 		if (!injected) {
 			/* the operation made fewer than nth fault-site calls */
 			if (r || !o->check(&s)) {
@@ -415,19 +498,10 @@ static int run(const struct op *o)
 
 int main(void)
 {
-	static const char * const knobs[][2] = {
-		/*
-		 * Fail sleeping allocations too, of any order, quietly.  Highmem
-		 * ones (user pages) stay exempt: a failed page fault would kill
-		 * the test instead of failing a call.
-		 */
-		{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
-		{ "/sys/kernel/debug/failslab/verbose", "0" },
-		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
-		{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
-		{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
-	};
 	unsigned int i, passed = 0;
+
+	/* TAP lines reach the console in order with the kernel's. */
+	setvbuf(stdout, NULL, _IONBF, 0);
 
 	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
 	if (fail_nth_fd < 0) {
@@ -438,17 +512,26 @@ int main(void)
 		printf("1..0 # SKIP no %s (CONFIG_SW_SYNC, debugfs)\n", SW_SYNC_PATH);
 		return 4;
 	}
-	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
-		if (write_str(knobs[i][0], knobs[i][1])) {
+	for (i = 0; i < NKNOBS; i++) {
+		char *nl;
+
+		if (read_str(knobs[i][0], saved[i], sizeof(saved[i])) ||
+		    write_str(knobs[i][0], knobs[i][1])) {
+			restore_knobs();
 			printf("1..0 # SKIP cannot set %s (CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)\n",
 			       knobs[i][0]);
 			return 4;
 		}
+		nl = strchr(saved[i], '\n');
+		if (nl)
+			*nl = 0;
+		nsaved = i + 1;
 	}
 	printf("TAP version 13\n1..%zu\n", sizeof(ops) / sizeof(ops[0]));
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		passed += run(&ops[i]);
 	printf("# Totals: pass:%u fail:%zu xfail:0 xpass:0 skip:0 error:0\n",
 	       passed, sizeof(ops) / sizeof(ops[0]) - passed);
+	restore_knobs();
 	return passed == sizeof(ops) / sizeof(ops[0]) ? 0 : 1;
 }
