@@ -17,11 +17,11 @@ fi
 # prints debug_locks from /proc/lockdep_stats): a run in which it switched
 # itself off checked nothing after that point.
 if [ -x "$BUILD_DIR/uml-debug/linux" ]; then
-	if grep -qE 'KSFT-UML: LOCKDEP debug_locks: 1$' "$OUT_DIR/kselftest-debug.log"; then
+	if tr -d '\r' <"$OUT_DIR/kselftest-debug.log" | grep -qE '^KSFT-UML: LOCKDEP debug_locks: 1$'; then
 		record PASS lockdep-on:kselftest-debug "debug_locks: 1 after the tests"
 	else
 		record FAIL lockdep-on:kselftest-debug \
-			"$(grep -E 'KSFT-UML: LOCKDEP' "$OUT_DIR/kselftest-debug.log" || echo 'no debug_locks line in the log')"
+			"$(tr -d '\r' <"$OUT_DIR/kselftest-debug.log" | grep -E 'KSFT-UML: LOCKDEP' || echo 'no debug_locks line in the log')"
 		rc=1
 	fi
 fi
