@@ -212,6 +212,15 @@ static int __init dma_fence_bench_init(void)
 	}), );
 	dma_fence_signal(f);
 
+	/* Callback removal after the fence signalled and ran it. */
+	dma_fence_init(f, &plain_ops, NULL, ctx, 4);
+	dma_fence_add_callback(f, &cbs[0].cb, nop_cb);
+	dma_fence_signal(f);
+	BENCH("cb_remove_signaled", , ({
+		sink ^= dma_fence_remove_callback(f, &cbs[0].cb);
+		barrier();
+	}), );
+
 	/* Signaling a fence with N callbacks (init and adds included). */
 	for (k = 0; k < ARRAY_SIZE(ncbs); k++) {
 		snprintf(name, sizeof(name), "init_add%u_signal", ncbs[k]);

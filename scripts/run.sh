@@ -60,6 +60,7 @@ if [ $test = 1 ]; then
 		"$0"/scripts/lib-record.sh PASS bench-quick-run "builds and completes; numbers: make bench" ||
 		{ tail -n 20 "$1"/bench-quick.txt; "$0"/scripts/lib-record.sh FAIL bench-quick-run "see $1/bench-quick.txt"; }' "$TOP" "$OUT_DIR"
 	stage bisect "$TOP/scripts/check-bisect.sh"
+	stage drivers "$TOP/scripts/check-drivers.sh"
 fi
 
 say "== summary (base $(kgit log -1 --format=%s "$(base_rev)"))"
