@@ -23,7 +23,6 @@
 
 #if __has_include(<linux/dma-fence-issuer.h>)
 #include <linux/dma-fence-issuer.h>
-#include <linux/dma-fence-cb.h>
 #define BENCH_PATCHED 1
 #else
 #define BENCH_PATCHED 0
