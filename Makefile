@@ -1,5 +1,5 @@
 # Entry points; the work is done by scripts/ (see README).
-.PHONY: all run test smp debug export check-export apply reset bench clean distclean
+.PHONY: all run test smp debug export check-export range-diff apply reset bench clean distclean
 
 all: run
 
@@ -29,6 +29,9 @@ export:
 
 check-export:
 	@scripts/check-export.sh
+
+range-diff:
+	@scripts/range-diff.sh
 
 clean:
 	rm -rf out build

@@ -93,5 +93,13 @@ for p in "${list[@]}"; do
 		files=$(printf '%s\n' "$out" | sed -n 's/^error: \(patch failed: \)\?\([^:]*\):.*/\2/p' | sort -u | tr '\n' ' ')
 		die "patch $p does not apply to $(kgit rev-parse --short "$base")${files:+ (file: $files)}"
 	fi
+	# The patch's notes (below its "---") go back to the end of the commit
+	# message, where scripts/export.sh takes them from.
+	notes=$(patch_notes "$TOP/patches/$p")
+	if [ -n "$notes" ]; then
+		printf '%s\n---\n%s\n' "$(kgit log -1 --format=%B)" "$notes" |
+			GIT_COMMITTER_DATE=$(kgit log -1 --format=%cD) \
+			kgit commit -q --amend --no-verify --cleanup=verbatim -F -
+	fi
 done
 say "apply: branch $SERIES_BRANCH at $(kgit rev-parse --short HEAD)"

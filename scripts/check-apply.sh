@@ -64,6 +64,22 @@ if out=$(cd "$tmp" && b4 --offline-mode am -m series.mbox -o b4 -n series 2>&1) 
 	out2=$(git -C "$wt" "${ident[@]}" am -q "$tmp"/b4/*.mbx 2>&1) &&
 	[ "$(git -C "$wt" rev-parse HEAD^{tree})" = "$tip" ]; then
 	record PASS apply-b4-am "b4 am -m series.mbox, then git am: tree equals $SERIES_BRANCH"
+	# What a reviewer gets from b4 am of the posting, compared with the
+	# previous revision, is what make range-diff prints.
+	if [ "${SERIES_REVISION:-1}" -gt 1 ]; then
+		git -C "$wt" checkout -q -f --detach "$(base_rev)"
+		# (range-diff.sh reuses the check tree: take the b4 commits first.)
+		if out=$(git -C "$wt" "${ident[@]}" am -q --committer-date-is-author-date "$tmp"/b4/*.mbx 2>&1) &&
+			b4head=$(git -C "$wt" rev-parse HEAD) &&
+			mine=$("$TOP/scripts/range-diff.sh" 2>/dev/null) &&
+			theirs=$(range_diff "series-v$((SERIES_REVISION - 1))" "$b4head") &&
+			[ "$mine" = "$theirs" ]; then
+			record PASS range-diff-b4-am "git range-diff of v$((SERIES_REVISION - 1)) against b4 am of the mbox equals make range-diff ($(printf '%s\n' "$mine" | wc -l) lines)"
+		else
+			diff <(printf '%s\n' "${mine:-}") <(printf '%s\n' "${theirs:-}") | head -n 20 >&2 || true
+			record FAIL range-diff-b4-am "range-diff of the b4 am result differs from make range-diff"
+		fi
+	fi
 else
 	printf '%s\n%s\n' "$out" "${out2:-}" | tail -n 20 >&2
 	record FAIL apply-b4-am "b4 am or git am of its output failed"

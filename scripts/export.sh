@@ -34,6 +34,8 @@ lost=$(kgit ls-files --others --ignored --exclude-standard -- \
 [ -z "$lost" ] || die "files in kernel/src that are not in git (add them with git add -f): $lost"
 
 base_subject=$(kgit log -1 --format=%s "$base")
+prefix=PATCH
+[ "${SERIES_REVISION:-1}" -gt 1 ] && prefix="PATCH v$SERIES_REVISION"
 last_date=$(kgit log -1 --format=%aD "$branch")
 
 fp() {
@@ -44,6 +46,7 @@ fp() {
 		-c format.coverLetter=false -c format.numbered=auto \
 		format-patch -q --zero-commit --no-signature --cover-letter \
 		--cover-from-description=subject --base="$base" \
+		--subject-prefix="$prefix" \
 		--encode-email-headers "$@" "$base..$branch"
 }
 
@@ -67,6 +70,17 @@ done < <(cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback 
 fp -o "$tmp/out" "${to[@]}" "${cc[@]}"
 # The base's exact version, for the reader of the cover letter.
 sed -i "s|@BASE@|$base_subject|" "$tmp/out/0000-cover-letter.patch"
+
+# A commit message may end with per-revision notes after a "---" line (as
+# with b4 prep); format-patch then prints a second "---" before the
+# diffstat.  Make that one a blank line, so the notes sit below the one
+# "---" that git am cuts at (scripts/apply.sh puts them back).
+for f in "$tmp"/out/[0-9][0-9][0-9][0-9]-*.patch; do
+	case $f in */0000-cover-letter.patch) continue ;; esac
+	awk '/^diff --git / { body = 1 }
+		!body && /^---$/ && seps++ == 1 { print ""; next }
+		{ print }' "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+done
 
 mkdir -p "$outdir"
 rm -f "$outdir"/[0-9][0-9][0-9][0-9]-*.patch

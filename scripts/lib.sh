@@ -83,3 +83,43 @@ check_tree() {
 patch_files() {
 	"$TOP/scripts/series-list.sh" | sed "s|^|$TOP/patches/|"
 }
+
+# patch_notes FILE: the per-revision notes of a patch, the text between
+# its "---" line and the diffstat ("v2: ..."), which git am leaves out of
+# the commit message.  In the branch they follow a "---" line at the end of
+# the commit message (as with b4 prep); scripts/export.sh puts them below
+# the patch's own "---" and scripts/apply.sh puts them back after git am.
+patch_notes() {
+	awk '/^diff --git / { exit }
+		seen { buf[n++] = $0 }
+		!seen && /^---$/ { seen = 1 }
+		END {
+			while (n > 0 && buf[n - 1] == "") n--
+			while (n > 0 && buf[n - 1] ~ /^ /) n--
+			while (n > 0 && buf[n - 1] == "") n--
+			for (i = 0; i < n; i++) print buf[i]
+		}' "$1"
+}
+
+# am_series WORKTREE SERIESFILE PATCHDIR: git am the patches of a quilt
+# series file, found in PATCHDIR, in WORKTREE with a fixed identity and
+# committer date, so that the same patches always give the same commits.
+am_series() {
+	local wt=$1 series=$2 d=$3 p
+	while read -r p; do
+		git -C "$wt" -c user.name="$BASE_AUTHOR_NAME" -c user.email="$BASE_AUTHOR_EMAIL" \
+			am -q --committer-date-is-author-date "$d/$p" >&2 || {
+			git -C "$wt" am --abort >/dev/null 2>&1
+			die "${d#"$TOP"/}/$p does not apply"
+		}
+	done < <(sed -e 's/#.*//' -e 's/[[:space:]].*//' "$series" | grep -v '^$')
+}
+
+# range_diff OLD NEW: git range-diff of two revisions of the series, each a
+# commit above the base.  --creation-factor=80 pairs each v1 patch with the
+# v2 patch that reworks it where the default (60) sees a new patch; at 100
+# git pairs unrelated patches (v1's kernel-doc cleanup with a v2 sw_sync
+# fix).
+range_diff() {
+	kgit range-diff --no-color --creation-factor=80 "$(base_rev)..$1" "$(base_rev)..$2"
+}
