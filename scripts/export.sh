@@ -63,7 +63,8 @@ while read -r addr; do
 done < <(cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
 	--no-rolestats --non --no-l --no-r --no-s "${patches[@]}" 2>/dev/null | sort -u)
 while read -r addr; do
-	[ -n "$addr" ] && cc+=("--cc=$addr")
+	# An address already in To: is not repeated in Cc:.
+	[ -n "$addr" ] && [[ " ${to[*]} " != *" --to=$addr "* ]] && cc+=("--cc=$addr")
 done < <(cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
 	--no-rolestats --non --no-m --r --l --no-s "${patches[@]}" 2>/dev/null | sort -u)
 
