@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Make the kernel work tree and put the series on its branch.
+# Make the kernel work tree and put the two series on their branches.
 #
 #   scripts/apply.sh            base from kernel/base.conf into kernel/src
 #   KERNEL_SRC=/path scripts/apply.sh
 #                               any other tree: a git checkout (the series
-#                               goes on a new branch at its HEAD) or a plain
+#                               go on new branches at its HEAD) or a plain
 #                               source directory (made a git repository in
 #                               place, with one base commit)
-#   scripts/apply.sh --reset    drop the series branch and re-apply patches/
+#   scripts/apply.sh --reset    drop both series branches and re-apply
+#                               patches/fixes/ and patches/
 #
 # The base becomes one commit with a fixed author, date and message, so its
-# hash depends only on the source; it is tagged series-base.  The series
-# branch is left alone when it exists already (it is where the series is
-# edited); --reset rebuilds it from patches/.
+# hash depends only on the source; it is tagged series-base.  The fixes
+# branch (FIXES_BRANCH in kernel/base.conf) gets patches/fixes/ on the base,
+# the feature branch (SERIES_BRANCH) patches/ on the fixes branch.  A
+# branch that exists already is left alone (it is where the series is
+# edited); --reset rebuilds both from the patches.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need git git
@@ -68,38 +71,57 @@ and message so that its hash depends on the source alone."
 	fi
 fi
 
+# apply_series NAME: git am the patches of one series onto HEAD, putting
+# each patch's notes back at the end of its commit message.
+apply_series() {
+	local p out files notes
+	mapfile -t list < <("$TOP/scripts/series-list.sh" "$1")
+	say "apply: applying ${#list[@]} patches of patches/$(series_prefix "$1") onto $(kgit rev-parse --short HEAD)"
+	for p in "${list[@]}"; do
+		if ! out=$(kgit am -q --committer-date-is-author-date "$TOP/patches/$p" 2>&1); then
+			kgit am --abort >/dev/null 2>&1 || true
+			printf '%s\n' "$out" | sed 's/^/  /' >&2
+			files=$(printf '%s\n' "$out" | sed -n 's/^error: \(patch failed: \)\?\([^:]*\):.*/\2/p' | sort -u | tr '\n' ' ')
+			die "patch $p does not apply to $(kgit rev-parse --short HEAD)${files:+ (file: $files)}"
+		fi
+		# The patch's notes (below its "---") go back to the end of the
+		# commit message, where scripts/export.sh takes them from.
+		notes=$(patch_notes "$TOP/patches/$p")
+		if [ -n "$notes" ]; then
+			printf '%s\n---\n%s\n' "$(kgit log -1 --format=%B)" "$notes" |
+				GIT_COMMITTER_DATE=$(kgit log -1 --format=%cD) \
+				kgit commit -q --amend --no-verify --cleanup=verbatim -F -
+		fi
+	done
+}
+
+has_branch() { kgit rev-parse -q --verify "refs/heads/$1" >/dev/null; }
+
 base=$(base_rev)
-if kgit rev-parse -q --verify "refs/heads/$SERIES_BRANCH" >/dev/null; then
-	if [ $reset = 0 ]; then
-		say "apply: branch $SERIES_BRANCH exists ($(kgit rev-list --count "$base..$SERIES_BRANCH") commits above the base): left as it is (--reset rebuilds it from patches/)"
-		[ "$(kgit symbolic-ref -q --short HEAD || true)" = "$SERIES_BRANCH" ] ||
-			kgit checkout -q "$SERIES_BRANCH"
-		exit 0
-	fi
-	kgit checkout -q --detach "$base"
-	kgit branch -q -D "$SERIES_BRANCH"
+if [ $reset = 0 ] && has_branch "$SERIES_BRANCH"; then
+	has_branch "$FIXES_BRANCH" ||
+		die "$SRC has the branch $SERIES_BRANCH but no $FIXES_BRANCH (it predates the fixes series): export what you want to keep, then run scripts/apply.sh --reset (make reset), which makes both from the patches"
+	say "apply: branches $FIXES_BRANCH and $SERIES_BRANCH exist ($(kgit rev-list --count "$base..$FIXES_BRANCH") + $(kgit rev-list --count "$FIXES_BRANCH..$SERIES_BRANCH") commits above the base): left as they are (--reset rebuilds them from the patches)"
+	[ "$(kgit symbolic-ref -q --short HEAD || true)" = "$SERIES_BRANCH" ] ||
+		kgit checkout -q "$SERIES_BRANCH"
+	exit 0
 fi
 
 [ -z "$(kgit status --porcelain --untracked-files=no)" ] ||
 	die "$SRC has uncommitted changes: commit or stash them first"
-kgit checkout -q -b "$SERIES_BRANCH" "$base"
-
-mapfile -t list < <("$TOP/scripts/series-list.sh")
-say "apply: applying ${#list[@]} patches onto $(kgit rev-parse --short "$base")"
-for p in "${list[@]}"; do
-	if ! out=$(kgit am -q --committer-date-is-author-date "$TOP/patches/$p" 2>&1); then
-		kgit am --abort >/dev/null 2>&1 || true
-		printf '%s\n' "$out" | sed 's/^/  /' >&2
-		files=$(printf '%s\n' "$out" | sed -n 's/^error: \(patch failed: \)\?\([^:]*\):.*/\2/p' | sort -u | tr '\n' ' ')
-		die "patch $p does not apply to $(kgit rev-parse --short "$base")${files:+ (file: $files)}"
-	fi
-	# The patch's notes (below its "---") go back to the end of the commit
-	# message, where scripts/export.sh takes them from.
-	notes=$(patch_notes "$TOP/patches/$p")
-	if [ -n "$notes" ]; then
-		printf '%s\n---\n%s\n' "$(kgit log -1 --format=%B)" "$notes" |
-			GIT_COMMITTER_DATE=$(kgit log -1 --format=%cD) \
-			kgit commit -q --amend --no-verify --cleanup=verbatim -F -
-	fi
-done
+if [ $reset = 1 ]; then
+	kgit checkout -q --detach "$base"
+	for b in "$SERIES_BRANCH" "$FIXES_BRANCH"; do
+		! has_branch "$b" || kgit branch -q -D "$b"
+	done
+fi
+if has_branch "$FIXES_BRANCH"; then
+	say "apply: branch $FIXES_BRANCH exists: left as it is"
+else
+	kgit checkout -q -b "$FIXES_BRANCH" "$base"
+	apply_series fixes
+	say "apply: branch $FIXES_BRANCH at $(kgit rev-parse --short HEAD)"
+fi
+kgit checkout -q -b "$SERIES_BRANCH" "$FIXES_BRANCH"
+apply_series feature
 say "apply: branch $SERIES_BRANCH at $(kgit rev-parse --short HEAD)"

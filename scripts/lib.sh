@@ -66,22 +66,59 @@ record() {
 	say "check: $1 $2${3:+ ($3)}"
 }
 
-# A scratch work tree of kernel/src for the checks, at the base commit.
-check_tree() {
-	local wt=$BUILD_DIR/check-tree
+# worktree_at DIR REV: a work tree of kernel/src at DIR (made when missing),
+# detached at REV.  A checkout rewrites only the files that differ, so a
+# build from a tree that stays at one commit stays incremental.
+worktree_at() {
+	local wt=$1 rev
+	rev=$(kgit rev-parse "$2^{commit}")
 	if [ ! -e "$wt/.git" ]; then
 		rm -rf "$wt"
 		kgit worktree prune
-		kgit worktree add -q --detach "$wt" "$(base_rev)" >&2
+		kgit worktree add -q --detach "$wt" "$rev" >&2
 	fi
 	git -C "$wt" am --abort >/dev/null 2>&1 || true
-	git -C "$wt" checkout -q -f --detach "$(base_rev)"
+	git -C "$wt" -c advice.detachedHead=false checkout -q -f --detach "$rev"
+	echo "$wt"
+}
+
+# A scratch work tree of kernel/src for the checks, at the base commit.
+check_tree() {
+	local wt
+	wt=$(worktree_at "$BUILD_DIR/check-tree" "$(base_rev)")
 	git -C "$wt" clean -q -f -d -x
 	echo "$wt"
 }
 
+# The two series, in the order they apply (see kernel/base.conf): "fixes"
+# is patches/fixes/ (quilt series file patches/fixes/series, cover letter
+# from cover-letter-fixes.txt), the commits base..$FIXES_BRANCH; "feature"
+# is patches/ (series, cover-letter.txt), $FIXES_BRANCH..$SERIES_BRANCH.
+SERIES_NAMES="fixes feature"
+# series_prefix NAME: where its patches lie, relative to patches/.
+series_prefix() { case $1 in fixes) echo fixes/ ;; esac; }
+series_dir() { local p; p=$(series_prefix "$1"); echo "$TOP/patches${p:+/${p%/}}"; }
+series_file() { case $1 in fixes) echo "$TOP/patches/fixes/series" ;; *) echo "$TOP/series" ;; esac; }
+series_cover() { case $1 in fixes) echo "$TOP/cover-letter-fixes.txt" ;; *) echo "$TOP/cover-letter.txt" ;; esac; }
+series_branch() { case $1 in fixes) echo "$FIXES_BRANCH" ;; *) echo "$SERIES_BRANCH" ;; esac; }
+# series_below NAME: what the series applies on (the base, or the fixes).
+series_below() { case $1 in fixes) base_rev ;; *) echo "$FIXES_BRANCH" ;; esac; }
+
+# The feature branch must contain the fixes branch: die otherwise.
+check_stacked() {
+	local b
+	for b in "$FIXES_BRANCH" "$SERIES_BRANCH"; do
+		kgit rev-parse -q --verify "refs/heads/$b" >/dev/null ||
+			die "no branch $b in $SRC (scripts/apply.sh --reset makes both series' branches from patches/)"
+	done
+	kgit merge-base --is-ancestor "$FIXES_BRANCH" "$SERIES_BRANCH" ||
+		die "$FIXES_BRANCH is not an ancestor of $SERIES_BRANCH: the feature branch must be built on the fixes branch (in $SRC: git rebase --onto $FIXES_BRANCH <old fixes tip> $SERIES_BRANCH)"
+}
+
+# patch_files [NAME]: the patch files of series NAME (default: both, fixes
+# first), in order, with their full path.
 patch_files() {
-	"$TOP/scripts/series-list.sh" | sed "s|^|$TOP/patches/|"
+	"$TOP/scripts/series-list.sh" "$@" | sed "s|^|$TOP/patches/|"
 }
 
 # patch_notes FILE: the per-revision notes of a patch, the text between
