@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Bisectability: every prefix of the series builds.  Each patch is checked
+# Bisectability: every prefix of the series builds: every commit of the
+# fixes series, then every commit of the feature series on top of them
+# (base..$SERIES_BRANCH, which holds the fixes).  Each patch is checked
 # out in the check tree and built incrementally with the UML test config
 # (the configuration of build/uml), in its own O= directory that later runs
 # reuse.  One check per patch.  The whole kernel is built and linked as the
@@ -17,7 +19,10 @@ need gcc gcc
 cfg=$BUILD_DIR/uml/.config
 [ -f "$cfg" ] || die "no $cfg: run scripts/run-kunit.sh first"
 base=$(base_rev)
-mapfile -t commits < <(kgit rev-list --reverse "$base..$SERIES_BRANCH")
+# Every commit of both series, fixes first ("COMMIT NAME", NAME as the
+# patch file's: fixes/0001-..., then 0001-...).
+check_stacked
+mapfile -t commits < <(series_commits)
 wt=$(check_tree)
 obj=$BUILD_DIR/bisect
 wobj=$BUILD_DIR/bisect-w1
@@ -55,9 +60,9 @@ else
 	record SKIP sparse:drivers/dma-buf "$(sparse --version 2>&1 | head -n 1) is refused by this kernel's scripts/checker-valid.sh (no __typeof_unqual__); builds run without C=1"
 fi
 i=0
-for c in "${commits[@]}"; do
+for entry in "${commits[@]}"; do
+	c=${entry%% *} name=${entry#* }
 	i=$((i + 1))
-	name=$(printf '%04d-%s' "$i" "$(kgit log -1 --format=%f "$c" | cut -c1-52)")
 	git -C "$wt" checkout -q -f --detach "$c"
 	say "bisect: building $name"
 	log=$OUT_DIR/bisect-$i.log

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Driver conversions that the UML test kernel cannot build (PCI GPU drivers
-# such as radeon and i915 need x86): every patch that changes such a driver
-# file has its objects built at that patch and at its parent, with W=1, in
-# an x86_64 configuration (defconfig plus the drivers as modules, in
-# $BUILD_DIR/x86-w1).  A build error, or a W=1 warning about a changed file
-# that the parent does not give, fails the patch.  One check per patch that
-# changes such a file; "ok" lines name the objects built.
+# such as radeon and i915 need x86): every patch of both series that
+# changes such a driver file has its objects built at that patch and at its
+# parent, with W=1, in an x86_64 configuration (defconfig plus the drivers
+# as modules, in $BUILD_DIR/x86-w1).  A build error, or a W=1 warning about
+# a changed file that the parent does not give, fails the patch.  One check
+# per patch that changes such a file; "ok" lines name the objects built.
 #
 #   scripts/check-drivers.sh
 set -euo pipefail
@@ -16,8 +16,10 @@ need flex flex
 need bison bison
 # The drivers the configuration builds, and the directories they own.
 drivers='DRM_RADEON:drivers/gpu/drm/radeon/ DRM_I915:drivers/gpu/drm/i915/'
-base=$(base_rev)
-mapfile -t commits < <(kgit rev-list --reverse "$base..$SERIES_BRANCH")
+# Every commit of both series, fixes first ("COMMIT NAME", NAME as the
+# patch file's: fixes/0001-..., then 0001-...).
+check_stacked
+mapfile -t commits < <(series_commits)
 obj=$BUILD_DIR/x86-w1
 mkdir -p "$obj" "$OUT_DIR"
 wt=
@@ -47,7 +49,8 @@ build() { # build REV LOG OBJECTS...: build the objects at REV
 }
 
 i=0
-for c in "${commits[@]}"; do
+for entry in "${commits[@]}"; do
+	c=${entry%% *} name=${entry#* }
 	i=$((i + 1))
 	files=()
 	for f in $(kgit diff --name-only --diff-filter=M "$c^" "$c" -- '*.c'); do
@@ -57,7 +60,6 @@ for c in "${commits[@]}"; do
 	done
 	[ ${#files[@]} -gt 0 ] || continue
 	[ -n "$wt" ] || wt=$(check_tree)
-	name=$(printf '%04d-%s' "$i" "$(kgit log -1 --format=%f "$c" | cut -c1-52)")
 	objs=("${files[@]/%.c/.o}")
 	say "drivers: building ${objs[*]} for $name (x86_64, W=1)"
 	plog=$OUT_DIR/drivers-$i-parent.log log=$OUT_DIR/drivers-$i.log

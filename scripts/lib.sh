@@ -115,6 +115,22 @@ check_stacked() {
 		die "$FIXES_BRANCH is not an ancestor of $SERIES_BRANCH: the feature branch must be built on the fixes branch (in $SRC: git rebase --onto $FIXES_BRANCH <old fixes tip> $SERIES_BRANCH)"
 }
 
+# series_commits: every commit of both series, oldest first, as "COMMIT
+# NAME" with NAME the patch's file name without .patch, as the export
+# gives it (fixes/0001-..., then 0001-...).
+series_commits() {
+	check_stacked
+	local s c i
+	for s in $SERIES_NAMES; do
+		i=0
+		for c in $(kgit rev-list --reverse "$(series_below "$s")..$(series_branch "$s")"); do
+			i=$((i + 1))
+			printf '%s %s%04d-%s\n' "$c" "$(series_prefix "$s")" "$i" \
+				"$(kgit log -1 --format=%f "$c" | cut -c1-52)"
+		done
+	done
+}
+
 # patch_files [NAME]: the patch files of series NAME (default: both, fixes
 # first), in order, with their full path.
 patch_files() {
