@@ -1,5 +1,5 @@
 # Entry points; the work is done by scripts/ (see README).
-.PHONY: all run test smp debug export check-export range-diff apply reset bench clean distclean
+.PHONY: all run test fixes smp debug export check-export range-diff apply reset bench clean distclean
 
 all: run
 
@@ -8,6 +8,9 @@ run:
 
 test:
 	@scripts/run.sh --test
+
+fixes:
+	@scripts/run-fixes.sh
 
 smp:
 	@scripts/run-smp.sh

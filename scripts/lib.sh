@@ -90,6 +90,17 @@ check_tree() {
 	echo "$wt"
 }
 
+# The source tree a test stage builds from: kernel/src (the series branch
+# checked out), except for STAGE=fixes, which builds the fixes branch alone
+# in its own work tree, build/fixes-tree (kept at that branch between runs).
+stage_src() {
+	if [ "${STAGE:-}" = fixes ]; then
+		worktree_at "$BUILD_DIR/fixes-tree" "$FIXES_BRANCH"
+	else
+		echo "$SRC"
+	fi
+}
+
 # The two series, in the order they apply (see kernel/base.conf): "fixes"
 # is patches/fixes/ (quilt series file patches/fixes/series, cover letter
 # from cover-letter-fixes.txt), the commits base..$FIXES_BRANCH; "feature"

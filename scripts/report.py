@@ -5,9 +5,11 @@
 
 Reads what the stages left in OUT_DIR:
   kunit*.json       kunit.py --json output, one file per stage (kunit.json:
-                    UML; kunit-smp.json: x86_64 SMP under QEMU)
-  kselftest*.tap    the run_kselftest.sh TAP stream cut from the UML console,
-                    one file per stage (kselftest.tap, kselftest-debug.tap)
+                    UML; kunit-fixes.json: UML, the fixes series alone;
+                    kunit-smp.json: x86_64 SMP under QEMU; kunit-debug.json)
+  kselftest*.tap    the run_kselftest.sh TAP stream cut from the console,
+                    one file per stage (kselftest.tap, kselftest-fixes.tap,
+                    kselftest-smp.tap, kselftest-debug.tap)
   checks.txt        one line per series check: "PASS|FAIL|SKIP name [# note]"
 and writes results.tap, results.xml and summary.txt there.  Each KUnit case,
 each kselftest case and each check counts once; a skipped case is reported

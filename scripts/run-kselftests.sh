@@ -13,6 +13,9 @@
 # $OUT_DIR/kselftest$SUFFIX.tap; STAGE=debug uses the kernel of
 # build/uml-debug and SUFFIX "-debug"; UML_DIR=<O= dir> boots another UML
 # kernel (for example STAGE=base UML_DIR=build/bench-base: the base kernel).
+# STAGE=fixes builds the selftests from the fixes branch alone (its work
+# tree build/fixes-tree, with its own headers-fixes, kselftest-fixes and
+# kselftest-install-fixes) and boots build/uml-fixes.
 # STAGE=smp boots the x86_64 SMP kernel of build/x86_64-smp (made by
 # scripts/run-smp.sh) under QEMU instead: $SMP_CPUS CPUs (4), multi-threaded
 # TCG (a KVM guest hangs on these machines), the host root shared read-only
@@ -34,20 +37,26 @@ else
 	[ -x "$uml/linux" ] || die "no UML kernel at $uml/linux: run scripts/run-kunit.sh first"
 fi
 is_kernel_tree "$SRC" || die "$SRC is not a kernel tree: run scripts/apply.sh first"
+src=$(stage_src)
+# The headers and the selftests are built from the stage's source tree:
+# a stage with a tree of its own (fixes) has its own directories for them.
+osfx=
+[ "$src" = "$SRC" ] || osfx=$sfx
+hdr=$BUILD_DIR/headers$osfx
+inst=$BUILD_DIR/kselftest-install$osfx
 mkdir -p "$OUT_DIR"
 
-say "kselftest: installing the series' uapi headers"
-make -s -C "$SRC" O="$BUILD_DIR/headers" headers_install >"$OUT_DIR/headers.log" 2>&1 ||
-	{ cat "$OUT_DIR/headers.log" >&2; die "headers_install failed"; }
+say "kselftest: installing the uapi headers of ${src#"$TOP"/}"
+make -s -C "$src" O="$hdr" headers_install >"$OUT_DIR/headers$osfx.log" 2>&1 ||
+	{ cat "$OUT_DIR/headers$osfx.log" >&2; die "headers_install failed"; }
 
-inst=$BUILD_DIR/kselftest-install
 say "kselftest: building targets: $targets"
 rm -rf "$inst"
-if ! make -s -C "$SRC/tools/testing/selftests" O="$BUILD_DIR/kselftest" \
-	TARGETS="$targets" KHDR_INCLUDES="-isystem $BUILD_DIR/headers/usr/include" \
-	INSTALL_PATH="$inst" install >"$OUT_DIR/kselftest-build.log" 2>&1; then
-	tail -n 30 "$OUT_DIR/kselftest-build.log" >&2
-	die "building kselftests ($targets) failed; full log: $OUT_DIR/kselftest-build.log"
+if ! make -s -C "$src/tools/testing/selftests" O="$BUILD_DIR/kselftest$osfx" \
+	TARGETS="$targets" KHDR_INCLUDES="-isystem $hdr/usr/include" \
+	INSTALL_PATH="$inst" install >"$OUT_DIR/kselftest-build$osfx.log" 2>&1; then
+	tail -n 30 "$OUT_DIR/kselftest-build$osfx.log" >&2
+	die "building kselftests ($targets) failed; full log: $OUT_DIR/kselftest-build$osfx.log"
 fi
 
 # Kernels with fault injection (the debug stage) also run the harness's
@@ -55,8 +64,8 @@ fi
 if grep -q '^CONFIG_FAULT_INJECTION=y' "$uml/.config" 2>/dev/null; then
 	say "kselftest: adding sync-fault:sw_sync_fault (the kernel has fault injection)"
 	mkdir -p "$inst/sync-fault"
-	gcc -O2 -Wall -Werror -isystem "$BUILD_DIR/headers/usr/include" \
-		-I "$SRC/tools/testing/selftests/sync" \
+	gcc -O2 -Wall -Werror -isystem "$hdr/usr/include" \
+		-I "$src/tools/testing/selftests/sync" \
 		-o "$inst/sync-fault/sw_sync_fault" "$TOP/selftests/sw_sync_fault.c" ||
 		die "building selftests/sw_sync_fault.c failed"
 	echo sync-fault:sw_sync_fault >>"$inst/kselftest-list.txt"

@@ -7,6 +7,9 @@
 #   scripts/run-kunit.sh [kunit.py filter glob]
 #   STAGE=debug scripts/run-kunit.sh     the debug kernel: kernel/uml.config
 #                                         plus kernel/uml-debug.config
+#   STAGE=fixes scripts/run-kunit.sh     the test kernel of the fixes series
+#                                         alone: the fixes branch, from its
+#                                         own work tree (build/fixes-tree)
 #
 # Writes $OUT_DIR/kunit$SUFFIX.json and $OUT_DIR/kunit$SUFFIX.log, SUFFIX
 # being "" or "-$STAGE"; builds in $BUILD_DIR/uml$SUFFIX.
@@ -23,15 +26,17 @@ need gcc gcc
 need flex flex
 need bison bison
 is_kernel_tree "$SRC" || die "$SRC is not a kernel tree: run scripts/apply.sh first"
+src=$(stage_src)
 sfx=${STAGE:+-$STAGE}
 cfgs=(--kunitconfig="$TOP/kernel/uml.config")
-[ -n "${STAGE:-}" ] && cfgs+=(--kunitconfig="$TOP/kernel/uml-$STAGE.config")
+# A stage's own fragment over the test configuration, when it has one.
+[ -n "$sfx" ] && [ -f "$TOP/kernel/uml$sfx.config" ] && cfgs+=(--kunitconfig="$TOP/kernel/uml$sfx.config")
 mkdir -p "$OUT_DIR" "$BUILD_DIR/uml$sfx"
 log=$OUT_DIR/kunit$sfx.log
 
-say "kunit: building the UML kernel in $BUILD_DIR/uml$sfx and running KUnit"
+say "kunit: building the UML kernel${STAGE:+ ($STAGE)} in $BUILD_DIR/uml$sfx and running KUnit"
 rc=0
-(cd "$SRC" && python3 tools/testing/kunit/kunit.py run "${cfgs[@]}" \
+(cd "$src" && python3 tools/testing/kunit/kunit.py run "${cfgs[@]}" \
 	--build_dir="$BUILD_DIR/uml$sfx" --jobs="$JOBS" \
 	--timeout="${KUNIT_TIMEOUT:-600}" --kernel_args="$TRACE_EVENTS_ARG" \
 	--filter="${KUNIT_FILTER-speed>slow}" --filter_action=skip \

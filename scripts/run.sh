@@ -6,7 +6,9 @@
 #   scripts/run.sh           the main job ("make")
 #   scripts/run.sh --test    the main job plus the series checks ("make test"):
 #                            round-trip export, git am / quilt / b4, checkpatch,
-#                            kernel-doc, the KUnit suites and kselftests on an
+#                            kernel-doc, the fixes series alone (its own UML
+#                            kernel: KUnit suites and kselftests), the KUnit
+#                            suites and kselftests on an
 #                            SMP x86_64 kernel under QEMU, the debug UML
 #                            stage (with allocation-failure injection), a
 #                            short benchmark run, bisect builds; ends with the
@@ -41,13 +43,14 @@ stage() {
 t=$(date +%s)
 "$TOP/scripts/apply.sh"
 printf '%-14s %4ds  exit 0\n' apply $(($(date +%s) - t)) >>"$OUT_DIR/timings.txt"
-say "base: $(kgit log -1 --format='%h %s' "$(base_rev)"); series: $(kgit rev-list --count "$(base_rev)..$SERIES_BRANCH") patches"
+say "base: $(kgit log -1 --format='%h %s' "$(base_rev)"); fixes: $(kgit rev-list --count "$(base_rev)..$FIXES_BRANCH") patches; feature: $(kgit rev-list --count "$FIXES_BRANCH..$SERIES_BRANCH") patches"
 
 if [ $test = 1 ]; then
 	stage export-check sh -c '"$0"/scripts/check-export.sh && "$0"/scripts/lib-record.sh PASS export-roundtrip || "$0"/scripts/lib-record.sh FAIL export-roundtrip' "$TOP"
 	stage apply-check "$TOP/scripts/check-apply.sh"
 	stage checkpatch "$TOP/scripts/check-checkpatch.sh"
 	stage kernel-doc "$TOP/scripts/check-kerneldoc.sh"
+	stage fixes-alone "$TOP/scripts/run-fixes.sh"
 fi
 stage kunit "$TOP/scripts/run-kunit.sh"
 stage kselftest "$TOP/scripts/run-kselftests.sh"
@@ -67,7 +70,7 @@ say "== summary (base $(kgit log -1 --format=%s "$(base_rev)"))"
 sed 's/^/  /' "$OUT_DIR/timings.txt" >&2
 rc=0
 expect="kunit kselftest"
-[ $test = 1 ] && expect="kunit kselftest kunit-smp kselftest-smp kunit-debug kselftest-debug checks"
+[ $test = 1 ] && expect="kunit kselftest kunit-fixes kselftest-fixes kunit-smp kselftest-smp kunit-debug kselftest-debug checks"
 REPORT_EXPECT=$expect python3 "$TOP/scripts/report.py" "$OUT_DIR" || rc=$?
 say "reports: $OUT_DIR/results.tap $OUT_DIR/results.xml $OUT_DIR/summary.txt"
 if [ $test = 1 ]; then
