@@ -1,5 +1,5 @@
 # Entry points; the work is done by scripts/ (see README).
-.PHONY: all run test fixes smp debug export check-export range-diff apply reset bench clean distclean
+.PHONY: all run test fixes smp debug export check-export range-diff apply reset resign bench clean distclean
 
 all: run
 
@@ -26,6 +26,9 @@ apply:
 
 reset:
 	@scripts/apply.sh --reset
+
+resign:
+	@scripts/resign.sh
 
 export:
 	@scripts/export.sh

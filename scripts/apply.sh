@@ -13,9 +13,13 @@
 # The base becomes one commit with a fixed author, date and message, so its
 # hash depends only on the source; it is tagged series-base.  The fixes
 # branch (FIXES_BRANCH in kernel/base.conf) gets patches/fixes/ on the base,
-# the feature branch (SERIES_BRANCH) patches/ on the fixes branch.  A
-# branch that exists already is left alone (it is where the series is
-# edited); --reset rebuilds both from the patches.
+# the feature branch (SERIES_BRANCH) patches/ on the fixes branch.  New
+# branches are signed off (author and Signed-off-by:) as the sender: git's
+# user.name/user.email or b4's sendemail identity, the project identity
+# where none is configured (resolve_identity in lib.sh; scripts/resign.sh
+# does it to existing branches).  A branch that exists already is left
+# alone (it is where the series is edited); --reset rebuilds both from the
+# patches.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need git git
@@ -97,6 +101,22 @@ apply_series() {
 
 has_branch() { kgit rev-parse -q --verify "refs/heads/$1" >/dev/null; }
 
+# The sender's identity (lib.sh), which new branches are signed off as; a
+# half-configured one (user.name without user.email) must not stop the
+# main job: the project identity then, with a warning.
+if ! (resolve_identity) 2>/dev/null; then
+	say "warning: $( (resolve_identity) 2>&1 | sed 's/^\[[0-9:]*\] error: //'): new branches get the project identity"
+	export EXPORT_IDENTITY=project
+fi
+resolve_identity
+
+# finish: says whose the branches are, if not the sender's.
+finish() {
+	local note
+	note=$(signer_note)
+	[ -z "$note" ] || while IFS= read -r l; do say "apply: $l"; done <<<"$note"
+}
+
 base=$(base_rev)
 if [ $reset = 0 ] && has_branch "$SERIES_BRANCH"; then
 	has_branch "$FIXES_BRANCH" ||
@@ -104,6 +124,7 @@ if [ $reset = 0 ] && has_branch "$SERIES_BRANCH"; then
 	say "apply: branches $FIXES_BRANCH and $SERIES_BRANCH exist ($(kgit rev-list --count "$base..$FIXES_BRANCH") + $(kgit rev-list --count "$FIXES_BRANCH..$SERIES_BRANCH") commits above the base): left as they are (--reset rebuilds them from the patches)"
 	[ "$(kgit symbolic-ref -q --short HEAD || true)" = "$SERIES_BRANCH" ] ||
 		kgit checkout -q "$SERIES_BRANCH"
+	finish
 	exit 0
 fi
 
@@ -124,4 +145,9 @@ else
 fi
 kgit checkout -q -b "$SERIES_BRANCH" "$FIXES_BRANCH"
 apply_series feature
+# Signed off by the sender, as git am -s or b4 shazam -s would (the
+# patches are in the project identity).
+resign_branches
+[ "$RESIGNED" = 0 ] || say "apply: signed off as $ID_NAME <$ID_EMAIL> ($ID_SOURCE)"
 say "apply: branch $SERIES_BRANCH at $(kgit rev-parse --short HEAD)"
+finish

@@ -13,11 +13,22 @@
 # --base), and @FIXES@ in cover-letter.txt becomes the subject of the
 # fixes series' cover letter.
 #
-# The output depends only on the commits (author, date, message, diff) and
-# the base: commit ids are zeroed, a cover letter's date is its last
-# patch's author date, and there is no git version signature.  So exporting
-# the same branches twice gives byte-identical files, which the round-trip
-# check (scripts/check-export.sh) relies on.
+# Identity: the patches are signed off and sent (From:, the cover letter's
+# From:, the series' Signed-off-by: lines) as whoever exports them: git's
+# user.name/user.email, or b4's sendemail identity (see resolve_identity in
+# lib.sh), and as the project identity where none is configured.  patches/
+# in the repository are in the project identity:
+#
+#   EXPORT_IDENTITY=project scripts/export.sh      what is committed
+#
+# (scripts/check-export.sh compares with that).  kernel/src is not changed:
+# the re-signed commits are made in a scratch repository.
+#
+# The output depends only on the commits (author, date, message, diff),
+# the base and the identity: commit ids are zeroed, a cover letter's date is
+# its last patch's author date, and there is no git version signature.  So
+# exporting the same branches twice gives byte-identical files, which the
+# round-trip check (scripts/check-export.sh) relies on.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need git git
@@ -45,57 +56,37 @@ lost=$(kgit ls-files --others --ignored --exclude-standard -- \
 	grep -vE '(^|/)(\.|.*\.o$|.*\.cmd$)' || true)
 [ -z "$lost" ] || die "files in kernel/src that are not in git (add them with git add -f): $lost"
 
-base_subject=$(kgit log -1 --format=%s "$base")
-prefix=PATCH
-[ "${SERIES_REVISION:-1}" -gt 1 ] && prefix="PATCH v$SERIES_REVISION"
-# cover_text FILE: the cover letter source without its comment lines.
-cover_text() { grep -v '^#' "$1"; }
-
+resolve_identity
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# The series as they are exported: re-signed as the sender (resign_series),
+# in a scratch repository that borrows kernel/src's objects, which is left
+# as it is.
+repo=$tmp/repo
+git init -q --bare "$repo"
+echo "$(kgit rev-parse --path-format=absolute --git-common-dir)/objects" >"$repo/objects/info/alternates"
+tips=$(resign_series "$repo")
+git --git-dir="$repo" update-ref "refs/heads/$FIXES_BRANCH" "${tips% *}"
+git --git-dir="$repo" update-ref "refs/heads/$SERIES_BRANCH" "${tips#* }"
+
 # export_series NAME: format-patch one series into $tmp/NAME.
 export_series() {
-	local s=$1 below branch last_date addr to=() cc=() patches f
-	below=$(series_below "$s")
-	branch=$(series_branch "$s")
-	last_date=$(kgit log -1 --format=%aD "$branch")
-	fp() {
-		GIT_COMMITTER_NAME=$BASE_AUTHOR_NAME GIT_COMMITTER_EMAIL=$BASE_AUTHOR_EMAIL \
-		GIT_COMMITTER_DATE=$last_date \
-		kgit -c branch."$branch".description="$(cover_text "$(series_cover "$s")")" \
-			-c format.signature= -c diff.noprefix=false -c diff.renames=true \
-			-c format.coverLetter=false -c format.numbered=auto \
-			format-patch -q --zero-commit --no-signature --cover-letter \
-			--cover-from-description=subject --base="$base" \
-			--subject-prefix="$prefix" \
-			--encode-email-headers "$@" "$below..$branch"
-	}
-	fp -o "$tmp/$s.pass1"
-
+	local s=$1 hdr addr rcpt to=() cc=() f
+	series_format_patch "$repo" "$s" "$tmp/$s.pass1"
 	# To/Cc as scripts/get_maintainer.pl gives them for the patches of this
-	# series: maintainers and reviewers To, lists Cc (addresses only).
-	mapfile -t patches < <(ls "$tmp/$s.pass1"/0[0-9][0-9][0-9]-*.patch | grep -v /0000-cover-letter)
-	while read -r addr; do
-		[ -n "$addr" ] && to+=("--to=$addr")
-	done < <(cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
-		--no-rolestats --non --no-l --no-r --no-s "${patches[@]}" 2>/dev/null | sort -u)
-	while read -r addr; do
-		# An address already in To: is not repeated in Cc:.
-		[ -n "$addr" ] && [[ " ${to[*]} " != *" --to=$addr "* ]] && cc+=("--cc=$addr")
-	done < <({
-		cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
-			--no-rolestats --non --no-m --r --l --no-s "${patches[@]}" 2>/dev/null
-		# shellcheck disable=SC2086 # FIXES_CC is a list of addresses
-		[ "$s" != fixes ] || printf '%s\n' $FIXES_CC
-	} | sort -u)
-
-	fp -o "$tmp/$s" "${to[@]}" "${cc[@]}"
+	# series (series_recipients).
+	rcpt=$(series_recipients "$s" $(ls "$tmp/$s.pass1"/[0-9][0-9][0-9][0-9]-*.patch | grep -v /0000-cover-letter))
+	while read -r hdr addr; do
+		case $hdr in
+		To:) to+=("--to=$addr") ;;
+		Cc:) cc+=("--cc=$addr") ;;
+		esac
+	done <<<"$rcpt"
+	series_format_patch "$repo" "$s" "$tmp/$s" "${to[@]}" "${cc[@]}"
 	# The base's exact version, and the prerequisite series by its subject,
 	# for the reader of the cover letter.
-	BASE_SUBJECT=$base_subject FIXES_SUBJECT=$fixes_subject perl -pi -e \
-		's/\@BASE\@/$ENV{BASE_SUBJECT}/g; s/\@FIXES\@/$ENV{FIXES_SUBJECT}/g' \
-		"$tmp/$s/0000-cover-letter.patch"
+	cover_fill "$tmp/$s/0000-cover-letter.patch"
 
 	# A commit message may end with per-revision notes after a "---" line
 	# (as with b4 prep); format-patch then prints a second "---" before the
@@ -108,13 +99,6 @@ export_series() {
 			{ print }' "$f" >"$f.tmp" && mv "$f.tmp" "$f"
 	done
 }
-
-# The subject of the fixes series' cover letter, as the feature series'
-# cover letter names it: "[PATCH v3 0/6] dma-buf: ..." (numbered as
-# format-patch numbers it: "00/12" from 10 patches on).
-nfixes=$(kgit rev-list --count "$base..$FIXES_BRANCH")
-fixes_subject="[$prefix $(printf '%0*d' ${#nfixes} 0)/$nfixes] $(cover_text "$(series_cover fixes)" |
-	awk 'NF { p = p (p == "" ? "" : " ") $0; next } p != "" { exit } END { print p }')"
 
 for s in $SERIES_NAMES; do
 	export_series "$s"
@@ -132,3 +116,4 @@ for s in $SERIES_NAMES; do
 	} >"$sf"
 	say "export: $s: $(printf '%s\n' "$list" | wc -l) patches and the cover letter in ${d#"$TOP"/}"
 done
+say "export: signed off and sent as $ID_NAME <$ID_EMAIL>, $ID_SOURCE"

@@ -187,3 +187,313 @@ am_series() {
 range_diff() {
 	kgit range-diff --no-color --creation-factor=80 "$(base_rev)..$1" "$(base_rev)..$2"
 }
+
+# ---------------------------------------------------------------------------
+# Who the series is signed off and sent as.
+#
+# The patches carry in From: and in their Signed-off-by: line the identity
+# of whoever exports or sends them, as git format-patch -s and b4 prep do:
+# the kernel takes no anonymous contributions.  The project identity
+# (BASE_AUTHOR_NAME/EMAIL) is only for the repository's own copy, patches/,
+# and where no identity is configured (CI, a fresh machine).  In order:
+#
+#   EXPORT_IDENTITY=project          the project identity
+#   EXPORT_IDENTITY="Name <email>"   that identity
+#   sendemail.<id>.from, with id from b4.sendemail-identity, else
+#   sendemail.from                   what b4 send (and git send-email)
+#                                    puts in From:
+#   user.name and user.email         what git and b4 sign off with
+#   the project identity             when none of these is set
+#
+# The settings are read as the user has them (system, global and
+# kernel/src's own git config); kgit's fixed identity plays no part.
+PROJECT_NAME=$BASE_AUTHOR_NAME
+PROJECT_EMAIL=$BASE_AUTHOR_EMAIL
+
+# user_config KEY: the user's git setting KEY (empty when unset).
+user_config() {
+	local dir=$TOP
+	[ -e "$SRC/.git" ] && dir=$SRC
+	git -C "$dir" config --get "$1" 2>/dev/null || true
+}
+
+# parse_ident TEXT: the name and the address of "Name <address>" (or of a
+# bare address, with an empty name), one per line; fails on anything else.
+parse_ident() {
+	local n a
+	if [[ $1 =~ ^[[:space:]]*([^<>]*[^<>[:space:]])[[:space:]]*\<([^<>[:space:]]+@[^<>[:space:]]+)\>[[:space:]]*$ ]]; then
+		n=${BASH_REMATCH[1]} a=${BASH_REMATCH[2]}
+		[[ $n =~ ^\"(.*)\"$ ]] && n=${BASH_REMATCH[1]}
+		printf '%s\n%s\n' "$n" "$a"
+	elif [[ $1 =~ ^[[:space:]]*\<?([^<>[:space:]]+@[^<>[:space:]]+)\>?[[:space:]]*$ ]]; then
+		printf '\n%s\n' "${BASH_REMATCH[1]}"
+	else
+		return 1
+	fi
+}
+
+# configured_identity: CONF_NAME, CONF_EMAIL and CONF_SOURCE, the identity
+# the user has configured (all empty when none), as b4 send takes it;
+# CONF_ERROR says what is wrong with a setting that cannot be used.
+configured_identity() {
+	local id from= name email p
+	CONF_NAME= CONF_EMAIL= CONF_SOURCE= CONF_ERROR=
+	id=$(user_config b4.sendemail-identity)
+	if [ -n "$id" ]; then
+		from=$(user_config "sendemail.$id.from")
+		CONF_SOURCE="git config sendemail.$id.from (b4.sendemail-identity)"
+	fi
+	if [ -z "$from" ]; then
+		from=$(user_config sendemail.from)
+		CONF_SOURCE="git config sendemail.from"
+	fi
+	name=$(user_config user.name)
+	email=$(user_config user.email)
+	if [ -n "$from" ]; then
+		if ! p=$(parse_ident "$from"); then
+			CONF_ERROR="$CONF_SOURCE is '$from', not 'Name <address>'" CONF_SOURCE=
+			return 0
+		fi
+		CONF_NAME=${p%%$'\n'*} CONF_EMAIL=${p#*$'\n'}
+		[ -n "$CONF_NAME" ] || CONF_NAME=$name
+	elif [ -n "$email" ]; then
+		CONF_NAME=$name CONF_EMAIL=$email CONF_SOURCE="git config user.name and user.email"
+	elif [ -n "$name" ]; then
+		CONF_ERROR="git config has user.name but no user.email: set it (git config --global user.email ADDRESS), or run with EXPORT_IDENTITY=project"
+		CONF_SOURCE=
+		return 0
+	else
+		CONF_SOURCE=
+		return 0
+	fi
+	if [ -z "$CONF_NAME" ]; then
+		# As git does without user.name: the name in the passwd entry.
+		CONF_NAME=$(getent passwd "$(id -u)" | cut -d: -f5 | cut -d, -f1)
+		if [ -z "$CONF_NAME" ]; then
+			CONF_ERROR="no name to go with $CONF_EMAIL: set git config user.name"
+			CONF_EMAIL= CONF_SOURCE=
+			return 0
+		fi
+		CONF_SOURCE="$CONF_SOURCE, name from the passwd entry"
+	fi
+}
+
+# resolve_identity: ID_NAME, ID_EMAIL and ID_SOURCE, the identity to sign
+# off and send as (see above), and CONF_* (configured_identity).
+resolve_identity() {
+	local p
+	configured_identity
+	case ${EXPORT_IDENTITY:-} in
+	project)
+		ID_NAME=$PROJECT_NAME ID_EMAIL=$PROJECT_EMAIL
+		ID_SOURCE="the project identity (EXPORT_IDENTITY=project)" ;;
+	"")
+		[ -z "$CONF_ERROR" ] || die "$CONF_ERROR"
+		if [ -n "$CONF_EMAIL" ]; then
+			ID_NAME=$CONF_NAME ID_EMAIL=$CONF_EMAIL ID_SOURCE=$CONF_SOURCE
+		else
+			ID_NAME=$PROJECT_NAME ID_EMAIL=$PROJECT_EMAIL
+			ID_SOURCE="the project identity (no identity configured: no git config user.email, sendemail.from or EXPORT_IDENTITY)"
+		fi ;;
+	*)
+		p=$(parse_ident "$EXPORT_IDENTITY") && [ -n "${p%%$'\n'*}" ] ||
+			die "EXPORT_IDENTITY='$EXPORT_IDENTITY': use 'project' or 'Name <address>'"
+		ID_NAME=${p%%$'\n'*} ID_EMAIL=${p#*$'\n'} ID_SOURCE="EXPORT_IDENTITY" ;;
+	esac
+}
+
+# resign_series GITDIR: the commits of both series, signed off as
+# $ID_NAME <$ID_EMAIL> (resolve_identity), written into GITDIR (kernel/src's
+# own, or a scratch repository that borrows its objects); prints the new
+# tips of the fixes and of the feature branch.  The identities replaced are
+# the project's, the configured one (CONF_*), and a commit's own author if
+# its last Signed-off-by: is the author's (whoever re-signed it before): a
+# commit authored by one of them gets the new identity as its author, and
+# their Signed-off-by: lines in its message (above its "---" notes) become
+# one line of the new identity.  Other authors and trailers are kept (a
+# patch from someone else keeps its author and their sign-off), and so are
+# dates, trees and notes.  A commit that this leaves unchanged keeps its id.
+resign_series() {
+	local gd=$1 base c tmp author parent tree adate cdate aname aemail f from
+	local target="$ID_NAME <$ID_EMAIL>" froms="$PROJECT_NAME <$PROJECT_EMAIL>"
+	local -A new
+	local -a m
+	check_stacked
+	base=$(base_rev)
+	[ -z "$(kgit rev-list --merges "$base..$SERIES_BRANCH")" ] ||
+		die "$base..$SERIES_BRANCH has merge commits: the series must be a line of commits"
+	[ -z "$CONF_EMAIL" ] || froms+=$'\n'"$CONF_NAME <$CONF_EMAIL>"
+	tmp=$(mktemp -d)
+	new[$base]=$base
+	for c in $(kgit rev-list --reverse "$base..$SERIES_BRANCH"); do
+		mapfile -t m < <(kgit show -s --format='%P%n%T%n%an%n%ae%n%ad%n%cd' --date=raw "$c")
+		parent=${m[0]} tree=${m[1]} aname=${m[2]} aemail=${m[3]} adate=${m[4]} cdate=${m[5]}
+		[ -n "$cdate" ] && [ -n "${new[$parent]:-}" ] || die "cannot re-sign $c: not a commit of the series"
+		author="$aname <$aemail>"
+		kgit cat-file commit "$c" | sed '1,/^$/d' >"$tmp/msg"
+		# The author's own sign-off, last: the sender's commit.
+		from=$froms
+		[ "$(awk '!n && $0 == "---" { n = 1 } !n && /^Signed-off-by: / { l = $0 } END { print l }' "$tmp/msg")" != \
+			"Signed-off-by: $author" ] || from+=$'\n'$author
+		RESIGN_FROM=$from RESIGN_TO=$target awk '
+			BEGIN {
+				n = split(ENVIRON["RESIGN_FROM"], f, "\n")
+				for (i = 1; i <= n; i++) sob["Signed-off-by: " f[i]] = 1
+				to = "Signed-off-by: " ENVIRON["RESIGN_TO"]
+				sob[to] = 1
+			}
+			!notes && $0 == "---" { notes = 1 }
+			!notes && ($0 in sob) { if (!seen++) print to; next }
+			{ print }' "$tmp/msg" >"$tmp/msg.new"
+		while IFS= read -r f; do
+			[ "$author" != "$f" ] || { aname=$ID_NAME aemail=$ID_EMAIL; break; }
+		done <<<"$from"
+		if [ "${new[$parent]}" = "$parent" ] && [ "$aname <$aemail>" = "$author" ] &&
+			cmp -s "$tmp/msg" "$tmp/msg.new"; then
+			new[$c]=$c
+			continue
+		fi
+		new[$c]=$(GIT_AUTHOR_NAME=$aname GIT_AUTHOR_EMAIL=$aemail GIT_AUTHOR_DATE=$adate \
+			GIT_COMMITTER_NAME=$ID_NAME GIT_COMMITTER_EMAIL=$ID_EMAIL GIT_COMMITTER_DATE=$cdate \
+			git --git-dir="$gd" -c i18n.commitEncoding=UTF-8 \
+			commit-tree --no-gpg-sign -p "${new[$parent]}" -F "$tmp/msg.new" "$tree") ||
+			die "could not re-sign $(kgit log -1 --format='%h %s' "$c")"
+	done
+	rm -rf "$tmp"
+	printf '%s %s\n' "${new[$(kgit rev-parse "$FIXES_BRANCH^{commit}")]}" \
+		"${new[$(kgit rev-parse "$SERIES_BRANCH^{commit}")]}"
+}
+
+# series_signers BRANCH: the authors of the series' commits on BRANCH,
+# "Name <address>", one per line.
+series_signers() {
+	local s
+	for s in $SERIES_NAMES; do
+		[ "$(series_branch "$s")" = "$1" ] || continue
+		kgit log --format='%an <%ae>' "$(series_below "$s")..$1" | sort -u
+	done
+}
+
+# ---------------------------------------------------------------------------
+# The export of one series, and what its cover letter says.
+
+# The subject prefix of both series: "PATCH v3" (plain "PATCH" for 1).
+subject_prefix() {
+	if [ "${SERIES_REVISION:-1}" -gt 1 ]; then echo "PATCH v$SERIES_REVISION"; else echo PATCH; fi
+}
+# cover_text FILE: a cover letter source without its comment lines.
+cover_text() { grep -v '^#' "$1"; }
+# cover_subject NAME: the first paragraph of its cover letter source, on one
+# line, as git format-patch --cover-from-description=subject makes it.
+cover_subject() {
+	cover_text "$(series_cover "$1")" |
+		awk 'done { next } NF { p = p (p == "" ? "" : " ") $0; next } p != "" { done = 1 } END { print p }'
+}
+# fixes_subject: the subject of the fixes series' cover letter, as the
+# feature series' cover letter names it (@FIXES@): "[PATCH v3 00/11] ..."
+# (numbered as format-patch numbers it).
+fixes_subject() {
+	local n
+	n=$(kgit rev-list --count "$(base_rev)..$FIXES_BRANCH")
+	printf '[%s %0*d/%d] %s\n' "$(subject_prefix)" ${#n} 0 "$n" "$(cover_subject fixes)"
+}
+# cover_fill FILE: @BASE@ and @FIXES@ in FILE replaced (in place) by the
+# base's subject and fixes_subject.
+cover_fill() {
+	BASE_SUBJECT=$(kgit log -1 --format=%s "$(base_rev)") FIXES_SUBJECT=$(fixes_subject) perl -pi -e \
+		's/\@BASE\@/$ENV{BASE_SUBJECT}/g; s/\@FIXES\@/$ENV{FIXES_SUBJECT}/g' "$1"
+}
+# series_format_patch GITDIR NAME OUTDIR [ARGS...]: git format-patch of
+# series NAME (with its cover letter from cover-letter*.txt, as it is before
+# cover_fill) from the repository GITDIR into OUTDIR: commit ids zeroed, the
+# cover letter dated as its last patch and sent as the series' author
+# ($ID_NAME, resolve_identity), no signature, base-commit: the base.  Blob
+# ids in the index lines have 7 digits: git's default length grows with the
+# number of objects in packs, which differs between kernel trees (a fresh
+# one has no pack) and would change the export.  Attributes (diff=cpp, for
+# the function names in hunk headers) and .mailmap come from kernel/src's
+# work tree, also for a scratch GITDIR.
+series_format_patch() {
+	local gd=$1 s=$2 out=$3 branch last_date
+	shift 3
+	branch=$(series_branch "$s")
+	last_date=$(git --git-dir="$gd" log -1 --format=%aD "$branch")
+	GIT_COMMITTER_NAME=${ID_NAME:-$PROJECT_NAME} GIT_COMMITTER_EMAIL=${ID_EMAIL:-$PROJECT_EMAIL} \
+	GIT_COMMITTER_DATE=$last_date \
+	git -C "$SRC" --git-dir="$gd" --work-tree="$SRC" -c core.autocrlf=false -c core.abbrev=7 \
+		-c branch."$branch".description="$(cover_text "$(series_cover "$s")")" \
+		-c format.signature= -c diff.noprefix=false -c diff.renames=true \
+		-c format.coverLetter=false -c format.numbered=auto \
+		format-patch -q --zero-commit --no-signature --cover-letter \
+		--cover-from-description=subject --base="$(base_rev)" \
+		--subject-prefix="$(subject_prefix)" \
+		--encode-email-headers -o "$out" "$@" "$(series_below "$s")..$branch"
+}
+
+# series_state: a directory of kernel/src's git directory for what the
+# scripts keep about the branches (the recipients).
+series_state() {
+	local d
+	d=$(kgit rev-parse --path-format=absolute --git-common-dir)/series
+	mkdir -p "$d"
+	echo "$d"
+}
+
+# series_recipients NAME PATCH...: the To: and Cc: of series NAME, one
+# "To: ADDRESS" or "Cc: ADDRESS" line each, as scripts/get_maintainer.pl
+# gives them for its patches: maintainers and reviewers To, lists Cc
+# (addresses only; an address in To: is not repeated in Cc:), and for the
+# fixes also FIXES_CC.  Cached in series_state by the contents of the
+# patches, MAINTAINERS and get_maintainer.pl (it takes seconds a series).
+series_recipients() {
+	local s=$1 key cache to
+	shift
+	key=$({ echo "$s $FIXES_CC"; cat "$SRC/MAINTAINERS" "$SRC/scripts/get_maintainer.pl" "$@"; } |
+		sha256sum | cut -c1-40)
+	cache=$(series_state)/recipients/$key
+	if [ ! -s "$cache" ]; then
+		mkdir -p "${cache%/*}"
+		to=$(cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+			--no-rolestats --non --no-l --no-r --no-s "$@" 2>/dev/null | sort -u)
+		{
+			printf '%s\n' "$to" | sed -n 's/^./To: &/p'
+			{
+				cd "$SRC" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+					--no-rolestats --non --no-m --r --l --no-s "$@" 2>/dev/null
+				# shellcheck disable=SC2086 # FIXES_CC is a list of addresses
+				[ "$s" != fixes ] || printf '%s\n' $FIXES_CC
+			} | sort -u | { grep -vxF -f <(printf '%s\n' "$to") || true; } | sed -n 's/^./Cc: &/p'
+		} >"$cache.tmp"
+		[ -n "$to" ] || die "scripts/get_maintainer.pl found no maintainer for the $s series"
+		mv "$cache.tmp" "$cache"
+	fi
+	cat "$cache"
+}
+
+# resign_branches: both series branches of kernel/src re-signed in place as
+# $ID_NAME <$ID_EMAIL> (resign_series); the trees stay as they are, so does
+# a work tree that has one of them checked out.  RESIGNED is 1 if that
+# changed them, else 0.
+resign_branches() {
+	local tips of os
+	of=$(kgit rev-parse "$FIXES_BRANCH^{commit}")
+	os=$(kgit rev-parse "$SERIES_BRANCH^{commit}")
+	tips=$(resign_series "$(kgit rev-parse --absolute-git-dir)") || die "could not re-sign the branches"
+	[[ $tips =~ ^[0-9a-f]{40}\ [0-9a-f]{40}$ ]] || die "could not re-sign the branches ($tips)"
+	RESIGNED=0
+	[ "$tips" != "$of $os" ] || return 0
+	kgit update-ref -m "resign: $ID_NAME <$ID_EMAIL>" "refs/heads/$FIXES_BRANCH" "${tips% *}" "$of"
+	kgit update-ref -m "resign: $ID_NAME <$ID_EMAIL>" "refs/heads/$SERIES_BRANCH" "${tips#* }" "$os"
+	RESIGNED=1
+}
+
+# signer_note: a line for each branch whose commits are not all authored by
+# $ID_NAME <$ID_EMAIL>, saying so and what re-signs them.
+signer_note() {
+	local b who
+	for b in "$FIXES_BRANCH" "$SERIES_BRANCH"; do
+		who=$(series_signers "$b")
+		[ "$who" != "$ID_NAME <$ID_EMAIL>" ] || continue
+		echo "the commits of $b are by $(printf '%s\n' "$who" | paste -sd, - | sed 's/,/, /g'), not by $ID_NAME <$ID_EMAIL> ($ID_SOURCE): make resign signs them off as that"
+	done
+}
