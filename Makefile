@@ -1,5 +1,5 @@
 # Entry points; the work is done by scripts/ (see README).
-.PHONY: all run test fixes smp debug export check-export range-diff apply reset resign bench clean distclean
+.PHONY: all run test fixes smp debug export check-export check-b4 range-diff apply reset resign b4-prep send-dry-run bench clean distclean
 
 all: run
 
@@ -30,11 +30,20 @@ reset:
 resign:
 	@scripts/resign.sh
 
+b4-prep:
+	@scripts/b4-prep.sh
+
+send-dry-run:
+	@scripts/send-dry-run.sh
+
 export:
 	@scripts/export.sh
 
 check-export:
 	@scripts/check-export.sh
+
+check-b4:
+	@scripts/check-b4.sh
 
 range-diff:
 	@scripts/range-diff.sh

@@ -19,7 +19,8 @@
 # where none is configured (resolve_identity in lib.sh; scripts/resign.sh
 # does it to existing branches).  A branch that exists already is left
 # alone (it is where the series is edited); --reset rebuilds both from the
-# patches.
+# patches.  Either way both end up b4 prep branches (b4_prep_sync in
+# lib.sh: cover letter, tracking data, sent tags of the previous revision).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need git git
@@ -110,11 +111,14 @@ if ! (resolve_identity) 2>/dev/null; then
 fi
 resolve_identity
 
-# finish: says whose the branches are, if not the sender's.
+# finish: both branches are b4 prep branches (scripts/b4-prep.sh); a
+# failure there is reported, but does not stop the main job (make test's
+# check-b4.sh fails then).
 finish() {
 	local note
 	note=$(signer_note)
 	[ -z "$note" ] || while IFS= read -r l; do say "apply: $l"; done <<<"$note"
+	"$TOP/scripts/b4-prep.sh" || say "warning: the b4 prep state of $FIXES_BRANCH and $SERIES_BRANCH could not be made (scripts/lib.sh, b4_prep_sync): b4 prep and b4 send will not work on them"
 }
 
 base=$(base_rev)

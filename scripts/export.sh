@@ -8,10 +8,12 @@
 #
 #   scripts/export.sh [--output DIR]     DIR/fixes/ and DIR/ instead
 #
-# Both cover letters say base-commit: series-base; the feature one also has
-# one prerequisite-patch-id: line per fixes patch (git format-patch
-# --base), and @FIXES@ in cover-letter.txt becomes the subject of the
-# fixes series' cover letter.
+# Both cover letters say base-commit: series-base and change-id: (the
+# series' b4 change-id, kernel/base.conf); the feature one also names the
+# fixes as its prerequisite, as b4 does: prerequisite-change-id: and one
+# prerequisite-patch-id: line per fixes patch (git format-patch --base),
+# and @FIXES@ in cover-letter.txt becomes the subject of the fixes series'
+# cover letter.
 #
 # Identity: the patches are signed off and sent (From:, the cover letter's
 # From:, the series' Signed-off-by: lines) as whoever exports them: git's
@@ -22,7 +24,9 @@
 #   EXPORT_IDENTITY=project scripts/export.sh      what is committed
 #
 # (scripts/check-export.sh compares with that).  kernel/src is not changed:
-# the re-signed commits are made in a scratch repository.
+# the re-signed commits are made in a scratch repository.  Exporting to
+# patches/ (no --output) also brings the branches' b4 prep state up to
+# date (b4_prep_sync).
 #
 # The output depends only on the commits (author, date, message, diff),
 # the base and the identity: commit ids are zeroed, a cover letter's date is
@@ -36,7 +40,9 @@ need perl perl
 
 root=$TOP/patches
 feature_series=$TOP/series
+output=
 if [ "${1:-}" = --output ]; then
+	output=$2
 	root=$2
 	feature_series=$2/series
 fi
@@ -85,8 +91,9 @@ export_series() {
 	done <<<"$rcpt"
 	series_format_patch "$repo" "$s" "$tmp/$s" "${to[@]}" "${cc[@]}"
 	# The base's exact version, and the prerequisite series by its subject,
-	# for the reader of the cover letter.
+	# for the reader of the cover letter; b4's change-id: lines.
 	cover_fill "$tmp/$s/0000-cover-letter.patch"
+	cover_add_change_ids "$s" "$tmp/$s/0000-cover-letter.patch"
 
 	# A commit message may end with per-revision notes after a "---" line
 	# (as with b4 prep); format-patch then prints a second "---" before the
@@ -117,3 +124,5 @@ for s in $SERIES_NAMES; do
 	say "export: $s: $(printf '%s\n' "$list" | wc -l) patches and the cover letter in ${d#"$TOP"/}"
 done
 say "export: signed off and sent as $ID_NAME <$ID_EMAIL>, $ID_SOURCE"
+# Writing patches/: the b4 prep state of the branches follows.
+[ -n "$output" ] || "$TOP/scripts/b4-prep.sh"

@@ -179,6 +179,24 @@ am_series() {
 	done < <(sed -e 's/#.*//' -e 's/[[:space:]].*//' "$series" | grep -v '^$')
 }
 
+# ensure_prev_tag: the tag series-vN of the previous revision, made once:
+# patches/vN/ (its fixes/ first, when it has one: v2 was one series)
+# applied onto the base with git am in the check tree.  Prints its name.
+ensure_prev_tag() {
+	local prev=v$((SERIES_REVISION - 1)) wt
+	local prevdir=$TOP/patches/$prev
+	[ "${SERIES_REVISION:-1}" -gt 1 ] || die "SERIES_REVISION in kernel/base.conf is 1: there is no previous revision"
+	[ -f "$prevdir/series" ] || die "no $prev series at patches/$prev/series"
+	if ! kgit rev-parse -q --verify "refs/tags/series-$prev^{commit}" >/dev/null; then
+		wt=$(check_tree)
+		[ ! -f "$prevdir/fixes/series" ] || am_series "$wt" "$prevdir/fixes/series" "$prevdir/fixes"
+		am_series "$wt" "$prevdir/series" "$prevdir"
+		kgit tag "series-$prev" "$(git -C "$wt" rev-parse HEAD)"
+		say "range-diff: tagged $prev as series-$prev ($(kgit rev-parse --short "series-$prev"))"
+	fi
+	echo "series-$prev"
+}
+
 # range_diff OLD NEW: git range-diff of two revisions of the series, each a
 # commit above the base.  --creation-factor=80 pairs each v1 patch with the
 # v2 patch that reworks it where the default (60) sees a new patch; at 100
@@ -381,6 +399,7 @@ series_signers() {
 subject_prefix() {
 	if [ "${SERIES_REVISION:-1}" -gt 1 ]; then echo "PATCH v$SERIES_REVISION"; else echo PATCH; fi
 }
+series_change_id() { case $1 in fixes) echo "$FIXES_CHANGE_ID" ;; *) echo "$SERIES_CHANGE_ID" ;; esac; }
 # cover_text FILE: a cover letter source without its comment lines.
 cover_text() { grep -v '^#' "$1"; }
 # cover_subject NAME: the first paragraph of its cover letter source, on one
@@ -403,6 +422,25 @@ cover_fill() {
 	BASE_SUBJECT=$(kgit log -1 --format=%s "$(base_rev)") FIXES_SUBJECT=$(fixes_subject) perl -pi -e \
 		's/\@BASE\@/$ENV{BASE_SUBJECT}/g; s/\@FIXES\@/$ENV{FIXES_SUBJECT}/g' "$1"
 }
+# cover_add_change_ids NAME FILE: the cover letter FILE of series NAME gets
+# b4's tracking lines next to git's base-commit: ones at its end:
+# "change-id: ..." after base-commit:, and in the feature series, before
+# its prerequisite-patch-id: lines (the fixes), "prerequisite-change-id:
+# <fixes change-id>:vN", as b4 writes a prerequisite series.
+cover_add_change_ids() {
+	local pre=
+	[ "$1" = fixes ] || pre="$FIXES_CHANGE_ID:v${SERIES_REVISION:-1}"
+	CID=$(series_change_id "$1") PRE=$pre perl -0pi -e '
+		# Only in the last base-commit: line and what follows it.
+		if (/\A(.*\n)(base-commit: \S+\n)(.*)\z/s) {
+			my ($head, $base, $rest) = ($1, $2, $3);
+			$rest =~ s/^(prerequisite-patch-id: )/prerequisite-change-id: $ENV{PRE}\n$1/m
+				if $ENV{PRE} ne "";
+			$_ = "$head${base}change-id: $ENV{CID}\n$rest";
+		}
+	' "$2"
+}
+
 # series_format_patch GITDIR NAME OUTDIR [ARGS...]: git format-patch of
 # series NAME (with its cover letter from cover-letter*.txt, as it is before
 # cover_fill) from the repository GITDIR into OUTDIR: commit ids zeroed, the
@@ -431,7 +469,7 @@ series_format_patch() {
 }
 
 # series_state: a directory of kernel/src's git directory for what the
-# scripts keep about the branches (the recipients).
+# scripts keep about the branches (b4's cover templates, recipients).
 series_state() {
 	local d
 	d=$(kgit rev-parse --path-format=absolute --git-common-dir)/series
@@ -468,6 +506,188 @@ series_recipients() {
 		mv "$cache.tmp" "$cache"
 	fi
 	cat "$cache"
+}
+
+# ---------------------------------------------------------------------------
+# b4 prep and b4 send.
+#
+# Each series branch is a b4 prep branch (b4 0.12, Debian 12's), with the
+# "branch-description" cover strategy: the cover letter is the branch's
+# description (branch.NAME.description: subject line, blank line, body,
+# then To:/Cc: trailers) and b4's tracking data is branch.NAME.b4-tracking
+# (change-id, revision, base-branch: the fixes branch sits on the tag
+# series-base, the feature branch on the fixes branch).  No commit is
+# added to the branches.  b4's cover letter template for each branch
+# (b4.prep-cover-template, set for that branch alone by an
+# [includeIf "onbranch:NAME"] section of kernel/src's git config) ends with
+# the same base-commit:, change-id: and prerequisite lines as the exported
+# cover letter: b4 0.12 would write the commit below the series as the
+# base (the fixes' tip, for the feature series) and knows no prerequisites.
+# cover-letter*.txt stay the source of the cover letters: b4_prep_sync
+# writes them (with @BASE@ and @FIXES@ filled in, and To/Cc from
+# get_maintainer.pl) into the branches.
+
+# b4_cover NAME RECIPIENTS: the b4 cover letter of series NAME; RECIPIENTS
+# is a file of series_recipients lines.
+b4_cover() {
+	local f
+	f=$(mktemp)
+	cover_text "$(series_cover "$1")" | awk 'p { print; next } !NF && seen { p = 1 } NF { seen = 1 }' >"$f"
+	cover_fill "$f"
+	cover_subject "$1"
+	echo
+	# The body without blank lines around it, then the trailers.
+	awk 'NF { for (; blank > 0; blank--) print ""; print; started = 1; next } started { blank++ }' "$f"
+	echo
+	cat "$2"
+	rm -f "$f"
+}
+
+# b4_prep_sync: make (or bring up to date) both branches' b4 prep state from
+# cover-letter*.txt, kernel/base.conf (revision, change-ids) and the
+# commits.  A cover letter edited in a branch (b4 prep --edit-cover) is
+# replaced, and saved in .git/series/b4/NAME.cover.edited.
+b4_prep_sync() {
+	local s branch st tmp cur old new json
+	check_stacked
+	st=$(series_state)/b4
+	mkdir -p "$st"
+	tmp=$(mktemp -d)
+	for s in $SERIES_NAMES; do
+		branch=$(series_branch "$s")
+		series_format_patch "$(kgit rev-parse --absolute-git-dir)" "$s" "$tmp/$s"
+		series_recipients "$s" $(ls "$tmp/$s"/[0-9][0-9][0-9][0-9]-*.patch | grep -v /0000-cover-letter) >"$tmp/$s.rcpt"
+
+		# The cover letter.
+		b4_cover "$s" "$tmp/$s.rcpt" >"$tmp/$s.cover"
+		new=$(cat "$tmp/$s.cover")
+		cur=$(kgit config --get "branch.$branch.description" || true)
+		old=$(cat "$st/$branch.cover" 2>/dev/null || true)
+		if [ -n "$cur" ] && [ "$cur" != "$new" ] && [ "$cur" != "$old" ]; then
+			printf '%s\n' "$cur" >"$st/$branch.cover.edited"
+			say "b4: the cover letter of $branch was changed in the branch (b4 prep --edit-cover?), but cover-letter*.txt is its source: replaced, the changed one saved in $st/$branch.cover.edited"
+		fi
+		kgit config "branch.$branch.description" "$new"
+		printf '%s\n' "$new" >"$st/$branch.cover"
+
+		# The tracking data: revision, change-id and base from here, the
+		# rest (b4's history of sent revisions, extra prefixes) kept.
+		json=$(OLD=$(kgit config --get "branch.$branch.b4-tracking" || true) \
+			REV=${SERIES_REVISION:-1} CID=$(series_change_id "$s") \
+			BASE=$(case $s in fixes) echo series-base ;; *) echo "$FIXES_BRANCH" ;; esac) \
+			python3 -c '
+import json, os
+try:
+    t = json.loads(os.environ["OLD"] or "{}")
+except ValueError:
+    t = {}
+s = t.setdefault("series", {})
+s["revision"] = int(os.environ["REV"])
+s["change-id"] = os.environ["CID"]
+s["base-branch"] = os.environ["BASE"]
+s.setdefault("prefixes", [])
+print(json.dumps(t))')
+		kgit config "branch.$branch.b4-prep-cover-strategy" branch-description
+		kgit config "branch.$branch.b4-tracking" "$json"
+
+		# The cover letter template: b4's default, with the exported cover
+		# letter's base-commit:, change-id: and prerequisite lines.
+		cover_add_change_ids "$s" "$tmp/$s/0000-cover-letter.patch"
+		{
+			# shellcheck disable=SC2016 # b4's template variables
+			printf '%s\n' '${cover}' '' '---' '${shortlog}' '' '${diffstat}' '---'
+			sed -n '/^base-commit: /,$p' "$tmp/$s/0000-cover-letter.patch" | grep .
+			# shellcheck disable=SC2016
+			printf '%s\n' '' 'Best regards,' '-- ' '${signature}'
+		} >"$st/$branch.cover-template"
+		printf '# b4 settings of branch %s (scripts/lib.sh, b4_prep_sync)\n[b4]\n\tprep-cover-template = %s\n' \
+			"$branch" "$st/$branch.cover-template" >"$st/$branch.gitconfig"
+		kgit config "includeIf.onbranch:$branch.path" "$st/$branch.gitconfig"
+	done
+	rm -rf "$tmp"
+	b4_sent_tags
+}
+
+# b4_sent_tags: when the previous revision is tagged (series-vN, see
+# ensure_prev_tag), the tags b4 prep --compare-to vN looks for,
+# sent/BRANCH-vN, as b4 send (or b4 prep --manual-reroll) would have made
+# them: annotated, with base-commit: and change-id:.  The previous
+# revision's fixes are its first patches (as many as patches/vN/fixes/
+# has, or PREV_FIXES_COUNT when it was one series), its feature series the
+# rest.  Tags that b4 made itself are left alone.
+b4_sent_tags() {
+	[ "${SERIES_REVISION:-1}" -gt 1 ] || return 0
+	local p=$((SERIES_REVISION - 1)) base total nfix fixtip s tag target below msg
+	kgit rev-parse -q --verify "refs/tags/series-v$p^{commit}" >/dev/null || return 0
+	base=$(base_rev)
+	total=$(kgit rev-list --count "$base..series-v$p")
+	if [ -f "$TOP/patches/v$p/fixes/series" ]; then
+		nfix=$(sed -e 's/#.*//' "$TOP/patches/v$p/fixes/series" | grep -c .)
+	else
+		nfix=${PREV_FIXES_COUNT:-0}
+	fi
+	fixtip=$(kgit rev-parse "series-v$p~$((total - nfix))")
+	for s in $SERIES_NAMES; do
+		tag=sent/$(series_branch "$s")-v$p
+		case $s in
+		fixes) target=$fixtip below=$base ;;
+		*) target=$(kgit rev-parse "series-v$p^{commit}") below=$fixtip ;;
+		esac
+		[ "$target" != "$below" ] || continue
+		if kgit rev-parse -q --verify "refs/tags/$tag" >/dev/null; then
+			case $(kgit cat-file -p "refs/tags/$tag") in
+			*$'\n'"Recorded by scripts/lib.sh"*) ;;
+			*) continue ;;
+			esac
+			[ "$(kgit rev-parse "$tag^{commit}")" != "$target" ] || continue
+		fi
+		msg="v$p of the $s series, as posted (patches/v$p/, tag series-v$p): patches $(
+			[ "$s" = fixes ] && echo "1-$nfix" || echo "$((nfix + 1))-$total") of $total.
+
+Recorded by scripts/lib.sh (b4_sent_tags) for b4 prep --compare-to v$p.
+
+base-commit: $below
+change-id: $(series_change_id "$s")"
+		printf '%s\n' "$msg" | GIT_COMMITTER_DATE=$BASE_DATE kgit tag -f -a -F - "$tag" "$target" >/dev/null
+		say "b4: tagged $tag ($(kgit rev-parse --short "$target"))"
+	done
+}
+
+# b4_tree BRANCH: a work tree of kernel/src with BRANCH checked out, for b4
+# (which works on the current branch): the one that has it checked out, or
+# else a new one without files, $BUILD_DIR/b4-BRANCH (its index marks every
+# file skip-worktree, so that git status is clean; only .gitattributes,
+# .mailmap and .b4-config are there), which b4_tree_done removes: git rebase
+# --update-refs does not move a branch that another work tree has checked
+# out.
+b4_tree() {
+	local b=$1 wt f
+	wt=$(kgit worktree list --porcelain |
+		awk -v r="branch refs/heads/$b" '/^worktree / { w = substr($0, 10) } $0 == r && !f { print w; f = 1 }')
+	if [ -n "$wt" ]; then
+		echo "$wt"
+		return
+	fi
+	wt=$BUILD_DIR/b4-$b
+	rm -rf "$wt"
+	kgit worktree prune
+	mkdir -p "$BUILD_DIR"
+	kgit worktree add -q --no-checkout "$wt" "$b" >&2
+	git -C "$wt" read-tree HEAD
+	git -C "$wt" ls-files -z | git -C "$wt" update-index -z --skip-worktree --stdin
+	# What git and b4 read from the work tree: attributes (diff=cpp gives
+	# the function names in hunk headers), .mailmap, b4's settings.
+	git -C "$wt" ls-files -z -- .mailmap .b4-config ':(glob).gitattributes' ':(glob)**/.gitattributes' |
+		while IFS= read -r -d '' f; do
+			git -C "$wt" update-index --no-skip-worktree -- "$f"
+			git -C "$wt" checkout -q -- "$f"
+		done
+	echo "$wt"
+}
+b4_tree_done() {
+	case $1 in
+	"$BUILD_DIR"/b4-*) [ ! -e "$1/.git" ] || kgit worktree remove --force "$1" ;;
+	esac
 }
 
 # resign_branches: both series branches of kernel/src re-signed in place as

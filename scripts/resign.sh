@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-sign both series branches of kernel/src as the sender, in place, so
-# that what is sent from them (b4 send sends the commits as they are) is
-# the sender's own:
+# that b4 send (which sends the commits as they are) sends them as the
+# sender's own:
 #
 #   scripts/resign.sh                            (make resign)
 #   EXPORT_IDENTITY=project scripts/resign.sh    back to the project identity
@@ -13,7 +13,7 @@
 # and the notes below "---" are kept.  The branches stay stacked, and
 # scripts/apply.sh does the same to the branches it makes.  The export is
 # not affected (it re-signs as the exporter anyway, and check-export as the
-# project).
+# project), and neither are the b4 prep state and its To/Cc.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need git git
@@ -28,3 +28,4 @@ else
 fi
 note=$(signer_note)
 [ -z "$note" ] || while IFS= read -r l; do say "resign: $l"; done <<<"$note"
+"$TOP/scripts/b4-prep.sh"

@@ -5,7 +5,8 @@
 #
 #   scripts/run.sh           the main job ("make")
 #   scripts/run.sh --test    the main job plus the series checks ("make test"):
-#                            round-trip export, git am / quilt / b4, checkpatch,
+#                            round-trip export, git am / quilt / b4 am, b4
+#                            prep and b4 send on the branches, checkpatch,
 #                            kernel-doc, the fixes series alone (its own UML
 #                            kernel: KUnit suites and kselftests), the KUnit
 #                            suites and kselftests on an
@@ -48,6 +49,7 @@ say "base: $(kgit log -1 --format='%h %s' "$(base_rev)"); fixes: $(kgit rev-list
 if [ $test = 1 ]; then
 	stage export-check sh -c '"$0"/scripts/check-export.sh && "$0"/scripts/lib-record.sh PASS export-roundtrip || "$0"/scripts/lib-record.sh FAIL export-roundtrip' "$TOP"
 	stage apply-check "$TOP/scripts/check-apply.sh"
+	stage b4-check "$TOP/scripts/check-b4.sh"
 	stage checkpatch "$TOP/scripts/check-checkpatch.sh"
 	stage kernel-doc "$TOP/scripts/check-kerneldoc.sh"
 	stage fixes-alone "$TOP/scripts/run-fixes.sh"
