@@ -78,11 +78,12 @@ git --git-dir="$repo" update-ref "refs/heads/$SERIES_BRANCH" "${tips#* }"
 
 # export_series NAME: format-patch one series into $tmp/NAME.
 export_series() {
-	local s=$1 hdr addr rcpt to=() cc=() f
+	local s=$1 hdr addr rcpt to=() cc=() f patches
 	series_format_patch "$repo" "$s" "$tmp/$s.pass1"
 	# To/Cc as scripts/get_maintainer.pl gives them for the patches of this
 	# series (series_recipients).
-	rcpt=$(series_recipients "$s" $(ls "$tmp/$s.pass1"/[0-9][0-9][0-9][0-9]-*.patch | grep -v /0000-cover-letter))
+	mapfile -t patches < <(patch_files_in "$tmp/$s.pass1")
+	rcpt=$(series_recipients "$s" "${patches[@]}")
 	while read -r hdr addr; do
 		case $hdr in
 		To:) to+=("--to=$addr") ;;

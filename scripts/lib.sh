@@ -254,8 +254,8 @@ parse_ident() {
 # the user has configured (all empty when none), as b4 send takes it;
 # CONF_ERROR says what is wrong with a setting that cannot be used.
 configured_identity() {
-	local id from= name email p
-	CONF_NAME= CONF_EMAIL= CONF_SOURCE= CONF_ERROR=
+	local id from='' name email p
+	CONF_NAME='' CONF_EMAIL='' CONF_SOURCE='' CONF_ERROR=''
 	id=$(user_config b4.sendemail-identity)
 	if [ -n "$id" ]; then
 		from=$(user_config "sendemail.$id.from")
@@ -289,7 +289,7 @@ configured_identity() {
 		CONF_NAME=$(getent passwd "$(id -u)" | cut -d: -f5 | cut -d, -f1)
 		if [ -z "$CONF_NAME" ]; then
 			CONF_ERROR="no name to go with $CONF_EMAIL: set git config user.name"
-			CONF_EMAIL= CONF_SOURCE=
+			CONF_EMAIL='' CONF_SOURCE=''
 			return 0
 		fi
 		CONF_SOURCE="$CONF_SOURCE, name from the passwd entry"
@@ -468,6 +468,15 @@ series_format_patch() {
 		--encode-email-headers -o "$out" "$@" "$(series_below "$s")..$branch"
 }
 
+# patch_files_in DIR: the patches (NNNN-*.patch) in DIR, without the cover
+# letter, one per line.
+patch_files_in() {
+	local f
+	for f in "$1"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ "${f##*/}" = 0000-cover-letter.patch ] || printf '%s\n' "$f"
+	done
+}
+
 # series_state: a directory of kernel/src's git directory for what the
 # scripts keep about the branches (b4's cover templates, recipients).
 series_state() {
@@ -548,7 +557,7 @@ b4_cover() {
 # commits.  A cover letter edited in a branch (b4 prep --edit-cover) is
 # replaced, and saved in .git/series/b4/NAME.cover.edited.
 b4_prep_sync() {
-	local s branch st tmp cur old new json
+	local s branch st tmp cur old new json patches
 	check_stacked
 	st=$(series_state)/b4
 	mkdir -p "$st"
@@ -556,7 +565,8 @@ b4_prep_sync() {
 	for s in $SERIES_NAMES; do
 		branch=$(series_branch "$s")
 		series_format_patch "$(kgit rev-parse --absolute-git-dir)" "$s" "$tmp/$s"
-		series_recipients "$s" $(ls "$tmp/$s"/[0-9][0-9][0-9][0-9]-*.patch | grep -v /0000-cover-letter) >"$tmp/$s.rcpt"
+		mapfile -t patches < <(patch_files_in "$tmp/$s")
+		series_recipients "$s" "${patches[@]}" >"$tmp/$s.rcpt"
 
 		# The cover letter.
 		b4_cover "$s" "$tmp/$s.rcpt" >"$tmp/$s.cover"
