@@ -147,6 +147,17 @@ def compare(args):
             sent[n] = (name, msg)
     if sorted(exported) != sorted(sent):
         differ("messages", sorted(exported), sorted(sent))
+    # b4 send (as git send-email) also mails the addresses of a patch's
+    # own "Cc:" trailers, and all of them on the cover letter: those may be
+    # in b4's Cc: without being in the exported headers.
+    trailer_cc = {}
+    for n, path in exported.items():
+        if n == 0:
+            continue
+        text = body(load(path)).split("\n---\n", 1)[0]
+        trailer_cc[n] = {a for _, a in email.utils.getaddresses(
+            [l[4:] for l in text.split("\n") if l.startswith("Cc: ")]) if a}
+    trailer_cc[0] = set().union(*trailer_cc.values()) if trailer_cc else set()
     for n in sorted(set(exported) & set(sent)):
         mine = load(exported[n])
         name, theirs = sent[n]
@@ -154,9 +165,11 @@ def compare(args):
         if header(mine, "Subject") != header(theirs, "Subject"):
             differ(f"{what}: Subject", header(mine, "Subject"), header(theirs, "Subject"))
         for h in ("To", "Cc"):
-            if addresses(mine, h) != addresses(theirs, h):
-                a, b = set(addresses(mine, h)), set(addresses(theirs, h))
-                differ(f"{what}: {h}", "only " + ", ".join(sorted(a - b)), "only " + ", ".join(sorted(b - a)))
+            a, b = set(addresses(mine, h)), set(addresses(theirs, h))
+            extra = (trailer_cc.get(n, set()) - a) if h == "Cc" else set()
+            if a - b or b - a - extra:
+                differ(f"{what}: {h}", "only " + ", ".join(sorted(a - b)),
+                       "only " + ", ".join(sorted(b - a - extra)))
         if n == 0:
             if header(mine, "From") != as_project(header(theirs, "From")):
                 differ(f"{what}: From", header(mine, "From"), header(theirs, "From"))
