@@ -71,6 +71,12 @@ def kselftest_cases(path):
             if inner:
                 for im in inner:
                     out.append((binary, clean(im.group(2)), status(im), im.group(4) or ""))
+                # A program that failed (a timeout, a crash) after cases
+                # that all passed or skipped: its own failure counts too,
+                # or the cases it never reached would pass unseen.
+                if status(m) == "FAIL" and all(status(im) != "FAIL" for im in inner):
+                    reason = " ".join(x for x in (m.group(3), m.group(4)) if x)
+                    out.append((binary, binary + " (the program)", "FAIL", reason))
             else:
                 out.append((binary, binary, status(m), m.group(4) or ""))
             inner = []
