@@ -104,4 +104,22 @@ grep -q '^KSFT-UML: END' "$log" ||
 	{ tail -n 40 "$log" >&2; die "the test kernel did not finish the kselftests (see $log)"; }
 grep -q '^1\.\.[0-9]' "$OUT_DIR/kselftest$sfx.tap" ||
 	{ tail -n 40 "$log" >&2; die "the kselftest run printed no TAP plan (see $log)"; }
+# Each program's wall time on this kernel (selftests/guest-init.sh).  The
+# series' own programs (the sync collection but mainline's sync_test) must
+# fit the runner's default 45 s on every kernel, the slowest included: the
+# longer timeout given above is for sync_test.
+times=$OUT_DIR/kselftest$sfx-times.txt
+tr -d '\r' <"$log" | sed -n 's/^KSFT-UML: TIME //p' >"$times"
+while read -r prog ms; do
+	say "kselftest: $prog took $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s"
+	case $prog in
+	sync:sync_test) ;;
+	sync:*)
+		if [ "$ms" -le 45000 ]; then
+			record PASS "runner-timeout${sfx}:$prog" "$((ms / 1000)) s of the runner's default 45 s"
+		else
+			record FAIL "runner-timeout${sfx}:$prog" "$((ms / 1000)) s: over the runner's default 45 s"
+		fi ;;
+	esac
+done <"$times"
 say "kselftest: done; TAP in $OUT_DIR/kselftest$sfx.tap"

@@ -40,8 +40,31 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo clear >/sys/kernel/debug/kmemleak
 fi
 echo "KSFT-UML: BEGIN"
-cd "$KSFT_DIR" && ./run_kselftest.sh ${KSFT_TIMEOUT:+-o "$KSFT_TIMEOUT"} ${KSFT_ONLY:+-t "$KSFT_ONLY"} 2>&1
-echo "KSFT-UML: END rc=$?"
+# Each program's wall time, from the runner's "# selftests: C: T" line to
+# its result line, in milliseconds: printed after END as
+# "KSFT-UML: TIME C:T MS" (the host side checks it against the runner's
+# default timeout).
+{
+	cd "$KSFT_DIR" && ./run_kselftest.sh ${KSFT_TIMEOUT:+-o "$KSFT_TIMEOUT"} ${KSFT_ONLY:+-t "$KSFT_ONLY"} 2>&1
+	echo "KSFT-UML: END rc=$?"
+} | {
+	times= t0=
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"# selftests: "*)
+			t0=$(date +%s%3N) ;;
+		"ok "*" selftests: "* | "not ok "*" selftests: "*)
+			[ -n "$t0" ] || continue
+			name=${line#*selftests: }
+			name=${name%% #*}
+			times="$times KSFT-UML: TIME ${name%%: *}:${name#*: } $(($(date +%s%3N) - t0))
+"
+			t0= ;;
+		esac
+	done
+	printf '%s' "$times" | sed 's/^ //'
+}
 # Debug kernels: ask kmemleak for what the tests left behind.  Objects
 # must be older than its minimum age to be reported: scan twice.
 if [ -w /sys/kernel/debug/kmemleak ]; then
