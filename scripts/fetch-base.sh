@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Fetch the newest linux-source package of the pinned release line
+# Fetch the newest linux-source package of a pinned release line
 # (kernel/base.conf) from the Debian archive this machine is configured
 # for, without touching the system's apt state, and unpack its source
 # tarball into the cache.  Prints the path of the unpacked tree and writes
 # its exact package version next to it (VERSION).
+#
+#   scripts/fetch-base.sh          the base of the series: BASE_PACKAGE from
+#                                  BASE_SUITES, into .cache/base/ (private
+#                                  apt state in .cache/apt/)
+#   scripts/fetch-base.sh --lts    the LTS tree of the lts stage
+#                                  (scripts/run-lts.sh): LTS_PACKAGE from
+#                                  LTS_SUITES, into .cache/lts/ (private apt
+#                                  state in .cache/apt-lts/)
 #
 # The archive URI is read from the machine's own apt sources; no host name
 # is written here.  Everything apt keeps (sources list, lists, archives,
@@ -45,85 +53,106 @@ debian_uris() {
 	} | grep -E '^(https?|file|mirror\+[a-z]+)://' | grep -E '/debian/?$' | awk '!seen[$0]++'
 }
 
-uris=$(debian_uris)
-[ -n "$uris" ] || die "no Debian archive found in /etc/apt/sources.list or /etc/apt/sources.list.d: configure one (a 'deb <uri>/debian <suite> main' line), or pass KERNEL_SRC=/path/to/linux"
+# fetch_source PACKAGE SUITES APT_DIR DEST_ROOT HINT: the newest PACKAGE of
+# SUITES, unpacked into DEST_ROOT/PACKAGE-VERSION/tree (kept: a second call
+# only updates the lists); prints DEST_ROOT/PACKAGE-VERSION.  HINT ends
+# the message when no suite has the package.
+fetch_source() {
+	local pkg=$1 suites=$2 apt_dir=$3 root=$4 hint=$5
+	local u uris versions version v dest deb tarball
+	local -a apt_opts debs tarballs
 
-APT_DIR=$CACHE_DIR/apt
-mkdir -p "$APT_DIR"/{lists/partial,archives/partial,etc/preferences.d,etc/sources.list.d}
-: > "$APT_DIR/status"
-{
-	for u in $uris; do
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $u $BASE_SUITES main"
-	done
-} > "$APT_DIR/etc/sources.list"
-[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] ||
-	die "/usr/share/keyrings/debian-archive-keyring.gpg missing: install the Debian package 'debian-archive-keyring'"
+	uris=$(debian_uris)
+	[ -n "$uris" ] || die "no Debian archive found in /etc/apt/sources.list or /etc/apt/sources.list.d: configure one (a 'deb <uri>/debian <suite> main' line), or pass KERNEL_SRC=/path/to/linux"
 
-# sid's Release file on some mirrors is past Valid-Until; its signature is
-# still checked.
-APT_OPTS=(
-	-o "Dir::Etc::SourceList=$APT_DIR/etc/sources.list"
-	-o "Dir::Etc::SourceParts=$APT_DIR/etc/sources.list.d"
-	-o "Dir::Etc::Preferences=$APT_DIR/etc/preferences"
-	-o "Dir::Etc::PreferencesParts=$APT_DIR/etc/preferences.d"
-	-o "Dir::State::Lists=$APT_DIR/lists"
-	-o "Dir::State::Status=$APT_DIR/status"
-	-o "Dir::Cache=$APT_DIR/cache"
-	-o "Dir::Cache::Archives=$APT_DIR/archives"
-	-o "Acquire::Check-Valid-Until=false"
-	-o "Acquire::Languages=none"
-	-o "APT::Get::List-Cleanup=false"
-	-o "Debug::NoLocking=true"
-	-o "APT::Sandbox::User=root"
-)
-mkdir -p "$APT_DIR/cache"
+	mkdir -p "$apt_dir"/{lists/partial,archives/partial,etc/preferences.d,etc/sources.list.d}
+	: >"$apt_dir/status"
+	{
+		for u in $uris; do
+			echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $u $suites main"
+		done
+	} >"$apt_dir/etc/sources.list"
+	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] ||
+		die "/usr/share/keyrings/debian-archive-keyring.gpg missing: install the Debian package 'debian-archive-keyring'"
 
-say "fetch: updating the private package lists ($BASE_SUITES)"
-if ! apt-get "${APT_OPTS[@]}" -q update > "$APT_DIR/update.log" 2>&1; then
-	sed 's/^/  /' "$APT_DIR/update.log" >&2
-	die "apt-get update failed for suites: $BASE_SUITES (see above); or pass KERNEL_SRC=/path/to/linux"
-fi
+	# sid's Release file on some mirrors is past Valid-Until; its signature is
+	# still checked.
+	apt_opts=(
+		-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
+		-o "Dir::Etc::SourceParts=$apt_dir/etc/sources.list.d"
+		-o "Dir::Etc::Preferences=$apt_dir/etc/preferences"
+		-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
+		-o "Dir::State::Lists=$apt_dir/lists"
+		-o "Dir::State::Status=$apt_dir/status"
+		-o "Dir::Cache=$apt_dir/cache"
+		-o "Dir::Cache::Archives=$apt_dir/archives"
+		-o "Acquire::Check-Valid-Until=false"
+		-o "Acquire::Languages=none"
+		-o "APT::Get::List-Cleanup=false"
+		-o "Debug::NoLocking=true"
+		-o "APT::Sandbox::User=root"
+	)
+	mkdir -p "$apt_dir/cache"
 
-# Newest version of the pinned package across the suites.
-versions=$(apt-cache "${APT_OPTS[@]}" madison "$BASE_PACKAGE" 2>/dev/null |
-	awk -F'|' '{ gsub(/ /, "", $2); print $2 }')
-if [ -z "$versions" ]; then
-	die "package $BASE_PACKAGE not found in suites: $BASE_SUITES.  The pinned release line (BASE_LINE=$BASE_LINE in kernel/base.conf) is gone: rebase the series onto a newer line, or pass KERNEL_SRC=/path/to/linux"
-fi
-version=""
-for v in $versions; do
-	if [ -z "$version" ] || dpkg --compare-versions "$v" gt "$version"; then
-		version=$v
+	say "fetch: updating the private package lists ($suites)"
+	if ! apt-get "${apt_opts[@]}" -q update >"$apt_dir/update.log" 2>&1; then
+		sed 's/^/  /' "$apt_dir/update.log" >&2
+		die "apt-get update failed for suites: $suites (see above); or pass KERNEL_SRC=/path/to/linux"
 	fi
-done
-say "fetch: newest $BASE_PACKAGE is $version"
 
-dest=$CACHE_DIR/base/$BASE_PACKAGE-$version
-if [ -f "$dest/.complete" ]; then
-	say "fetch: reusing $dest"
+	# Newest version of the pinned package across the suites.
+	versions=$(apt-cache "${apt_opts[@]}" madison "$pkg" 2>/dev/null |
+		awk -F'|' '{ gsub(/ /, "", $2); print $2 }')
+	[ -n "$versions" ] || die "package $pkg not found in suites: $suites.  $hint"
+	version=""
+	for v in $versions; do
+		if [ -z "$version" ] || dpkg --compare-versions "$v" gt "$version"; then
+			version=$v
+		fi
+	done
+	say "fetch: newest $pkg is $version"
+
+	dest=$root/$pkg-$version
+	if [ -f "$dest/.complete" ]; then
+		say "fetch: reusing $dest"
+		echo "$dest"
+		return 0
+	fi
+
+	debs=("$apt_dir"/archives/"${pkg}"_"${version//:/%3a}"_*.deb)
+	if [ ! -f "${debs[0]}" ]; then
+		say "fetch: downloading $pkg=$version"
+		(cd "$apt_dir/archives" && apt-get "${apt_opts[@]}" -qq download "$pkg=$version" >&2) ||
+			die "apt-get download $pkg=$version failed"
+		debs=("$apt_dir"/archives/"${pkg}"_"${version//:/%3a}"_*.deb)
+		[ -f "${debs[0]}" ] || die "apt-get download $pkg=$version left no .deb in $apt_dir/archives"
+	fi
+	deb=${debs[0]}
+
+	rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
+	say "fetch: unpacking $(basename "$deb")"
+	dpkg-deb -x "$deb" "$dest.tmp/pkg"
+	tarballs=("$dest.tmp"/pkg/usr/src/linux-source-*.tar.*)
+	tarball=${tarballs[0]}
+	[ -f "$tarball" ] || die "$(basename "$deb") holds no /usr/src/linux-source-*.tar.*"
+	mkdir -p "$dest.tmp/tree"
+	tar -xf "$tarball" -C "$dest.tmp/tree" --strip-components=1
+	rm -rf "$dest.tmp/pkg"
+	is_kernel_tree "$dest.tmp/tree" || die "$tarball did not unpack into a kernel tree"
+	rm -rf "$dest" && mv "$dest.tmp" "$dest"
+	echo "$pkg $version" >"$dest/VERSION"
+	touch "$dest/.complete"
+	say "fetch: tree at $dest/tree"
 	echo "$dest"
-	exit 0
-fi
+}
 
-deb=$(ls "$APT_DIR"/archives/"${BASE_PACKAGE}"_"${version//:/%3a}"_*.deb 2>/dev/null | head -n 1 || true)
-if [ -z "$deb" ]; then
-	say "fetch: downloading $BASE_PACKAGE=$version"
-	(cd "$APT_DIR/archives" && apt-get "${APT_OPTS[@]}" -qq download "$BASE_PACKAGE=$version" >&2) ||
-		die "apt-get download $BASE_PACKAGE=$version failed"
-	deb=$(ls "$APT_DIR"/archives/"${BASE_PACKAGE}"_*.deb | head -n 1)
-fi
-
-rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
-say "fetch: unpacking $(basename "$deb")"
-dpkg-deb -x "$deb" "$dest.tmp/pkg"
-tarball=$(ls "$dest.tmp"/pkg/usr/src/linux-source-*.tar.* 2>/dev/null | head -n 1)
-[ -n "$tarball" ] || die "$(basename "$deb") holds no /usr/src/linux-source-*.tar.*"
-mkdir -p "$dest.tmp/tree"
-tar -xf "$tarball" -C "$dest.tmp/tree" --strip-components=1
-rm -rf "$dest.tmp/pkg"
-is_kernel_tree "$dest.tmp/tree" || die "$tarball did not unpack into a kernel tree"
-rm -rf "$dest" && mv "$dest.tmp" "$dest"
-echo "$BASE_PACKAGE $version" > "$dest/VERSION"
-touch "$dest/.complete"
-say "fetch: base tree at $dest/tree"
-echo "$dest"
+case ${1:-} in
+"")
+	fetch_source "$BASE_PACKAGE" "$BASE_SUITES" "$CACHE_DIR/apt" "$CACHE_DIR/base" \
+		"The pinned release line (BASE_LINE=$BASE_LINE in kernel/base.conf) is gone: rebase the series onto a newer line, or pass KERNEL_SRC=/path/to/linux" ;;
+--lts)
+	fetch_source "$LTS_PACKAGE" "$LTS_SUITES" "$CACHE_DIR/apt-lts" "$CACHE_DIR/lts" \
+		"The LTS line (LTS_LINE=$LTS_LINE in kernel/base.conf) is gone from them: move LTS_LINE and LTS_SUITES to the oldest LTS line the archive still has, or pass LTS_SRC=/path/to/linux to scripts/run-lts.sh" ;;
+*)
+	die "usage: scripts/fetch-base.sh [--lts]" ;;
+esac
