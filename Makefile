@@ -1,5 +1,5 @@
 # Entry points; the work is done by scripts/ (see README).
-.PHONY: all run test fixes smp debug export check-export check-b4 range-diff apply reset resign b4-prep send-dry-run bench clean distclean
+.PHONY: all run test fixes smp debug lts export check-export check-b4 range-diff apply reset resign b4-prep send-dry-run bench clean distclean
 
 all: run
 
@@ -17,6 +17,9 @@ smp:
 
 debug:
 	@scripts/run-debug.sh
+
+lts:
+	@scripts/run-lts.sh
 
 bench:
 	@scripts/deps.sh && scripts/apply.sh && bench/run.py

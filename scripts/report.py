@@ -9,7 +9,8 @@ Reads what the stages left in OUT_DIR:
                     kunit-smp.json: x86_64 SMP under QEMU; kunit-debug.json)
   kselftest*.tap    the run_kselftest.sh TAP stream cut from the console,
                     one file per stage (kselftest.tap, kselftest-fixes.tap,
-                    kselftest-smp.tap, kselftest-debug.tap)
+                    kselftest-smp.tap, kselftest-debug.tap, kselftest-lts.tap:
+                    the LTS kernel, scripts/run-lts.sh)
   checks.txt        one line per series check: "PASS|FAIL|SKIP name [# note]"
 and writes results.tap, results.xml and summary.txt there.  Each KUnit case,
 each kselftest case and each check counts once; a skipped case is reported

@@ -11,7 +11,8 @@
 #                            kernel: KUnit suites and kselftests), the KUnit
 #                            suites and kselftests on an
 #                            SMP x86_64 kernel under QEMU, the debug UML
-#                            stage (with allocation-failure injection), a
+#                            stage (with allocation-failure injection), the
+#                            kselftests on the LTS kernel (UML 6.1), a
 #                            short benchmark run, bisect builds; ends with the
 #                            line "N passed, N failed"
 #
@@ -24,7 +25,7 @@ test=0
 [ "${1:-}" = --test ] && test=1
 
 mkdir -p "$OUT_DIR"
-rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kunit-smp.log,kselftest*.tap,results.*,summary.txt,counts,timings.txt}
+rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kunit-smp.log,kselftest*.tap,kselftest*.times,results.*,summary.txt,counts,timings.txt}
 
 stage() {
 	# stage NAME COMMAND...: run one stage, time it, keep going on failure
@@ -61,6 +62,7 @@ if [ $test = 1 ]; then
 	stage smp "$TOP/scripts/run-smp.sh"
 	stage smp-log sh -c '"$0"/scripts/check-klog.sh kunit-smp "$1"/kunit-smp.log; "$0"/scripts/check-klog.sh kselftest-smp "$1"/kselftest-smp.log' "$TOP" "$OUT_DIR"
 	stage debug "$TOP/scripts/run-debug.sh"
+	stage lts "$TOP/scripts/run-lts.sh"
 	stage bench sh -c '"$0"/bench/run.py --quick >"$1"/bench-quick.txt 2>&1 &&
 		"$0"/scripts/lib-record.sh PASS bench-quick-run "builds and completes; numbers: make bench" ||
 		{ tail -n 20 "$1"/bench-quick.txt; "$0"/scripts/lib-record.sh FAIL bench-quick-run "see $1/bench-quick.txt"; }' "$TOP" "$OUT_DIR"
@@ -72,7 +74,7 @@ say "== summary (base $(kgit log -1 --format=%s "$(base_rev)"))"
 sed 's/^/  /' "$OUT_DIR/timings.txt" >&2
 rc=0
 expect="kunit kselftest"
-[ $test = 1 ] && expect="kunit kselftest kunit-fixes kselftest-fixes kunit-smp kselftest-smp kunit-debug kselftest-debug checks"
+[ $test = 1 ] && expect="kunit kselftest kunit-fixes kselftest-fixes kunit-smp kselftest-smp kunit-debug kselftest-debug kselftest-lts checks"
 REPORT_EXPECT=$expect python3 "$TOP/scripts/report.py" "$OUT_DIR" || rc=$?
 say "reports: $OUT_DIR/results.tap $OUT_DIR/results.xml $OUT_DIR/summary.txt"
 if [ $test = 1 ]; then
