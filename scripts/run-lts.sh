@@ -16,7 +16,7 @@
 # defaults (make olddefconfig, as kunit.py configures).  The selftests run
 # through scripts/run-kselftests.sh (STAGE=lts): $OUT_DIR/kselftest-lts.tap
 # (suite kselftest-lts in the report), kselftest-lts.log (the console) and
-# kselftest-lts.times (each program's wall time); a splat in the log fails
+# kselftest-lts-times.txt (each program's wall time); a splat in the log fails
 # (scripts/check-klog.sh, kernel-log:kselftest-lts).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

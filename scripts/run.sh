@@ -25,7 +25,7 @@ test=0
 [ "${1:-}" = --test ] && test=1
 
 mkdir -p "$OUT_DIR"
-rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kunit-smp.log,kselftest*.tap,kselftest*.times,results.*,summary.txt,counts,timings.txt}
+rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kunit-smp.log,kselftest*.tap,kselftest*-times.txt,results.*,summary.txt,counts,timings.txt}
 
 stage() {
 	# stage NAME COMMAND...: run one stage, time it, keep going on failure
