@@ -15,43 +15,15 @@
 #
 # The archive URI is read from the machine's own apt sources; no host name
 # is written here.  Everything apt keeps (sources list, lists, archives,
-# status) lives in a private directory under the cache.
+# status) lives in a private directory under the cache (lib-apt.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=lib-apt.sh
+. "$(dirname "$0")/lib-apt.sh"
 
-need apt-get apt
 need dpkg-deb dpkg
 need tar tar
 need xz xz-utils
-
-# The Debian archive URIs of the machine's apt sources (one-line and deb822
-# formats); security and third-party archives are left out: only an archive
-# that carries the main suites can carry linux-source.
-debian_uris() {
-	local f
-	{
-		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-			[ -r "$f" ] || continue
-			sed -n 's/^[[:space:]]*deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' "$f"
-		done
-		for f in /etc/apt/sources.list.d/*.sources; do
-			[ -r "$f" ] || continue
-			# Only stanzas whose Types include "deb" and which are enabled.
-			awk 'BEGIN { RS = ""; FS = "\n" }
-			{
-				types = ""; uris = ""; enabled = "yes"
-				for (i = 1; i <= NF; i++) {
-					if ($i ~ /^Types:/) types = $i
-					else if ($i ~ /^URIs:/) uris = $i
-					else if ($i ~ /^Enabled:/) enabled = $i
-				}
-				if (types ~ /[[:space:]]deb([[:space:]]|$)/ && enabled !~ /no/) {
-					sub(/^URIs:[[:space:]]*/, "", uris); print uris
-				}
-			}' "$f" | tr ' ' '\n'
-		done
-	} | grep -E '^(https?|file|mirror\+[a-z]+)://' | grep -E '/debian/?$' | awk '!seen[$0]++'
-}
 
 # fetch_source PACKAGE SUITES APT_DIR DEST_ROOT HINT: the newest PACKAGE of
 # SUITES, unpacked into DEST_ROOT/PACKAGE-VERSION/tree (kept: a second call
@@ -59,46 +31,13 @@ debian_uris() {
 # the message when no suite has the package.
 fetch_source() {
 	local pkg=$1 suites=$2 apt_dir=$3 root=$4 hint=$5
-	local u uris versions version v dest deb tarball
+	local versions version v dest deb tarball
 	local -a apt_opts debs tarballs
 
-	uris=$(debian_uris)
-	[ -n "$uris" ] || die "no Debian archive found in /etc/apt/sources.list or /etc/apt/sources.list.d: configure one (a 'deb <uri>/debian <suite> main' line), or pass KERNEL_SRC=/path/to/linux"
-
-	mkdir -p "$apt_dir"/{lists/partial,archives/partial,etc/preferences.d,etc/sources.list.d}
-	: >"$apt_dir/status"
-	{
-		for u in $uris; do
-			echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $u $suites main"
-		done
-	} >"$apt_dir/etc/sources.list"
-	[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] ||
-		die "/usr/share/keyrings/debian-archive-keyring.gpg missing: install the Debian package 'debian-archive-keyring'"
-
-	# sid's Release file on some mirrors is past Valid-Until; its signature is
-	# still checked.
-	apt_opts=(
-		-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
-		-o "Dir::Etc::SourceParts=$apt_dir/etc/sources.list.d"
-		-o "Dir::Etc::Preferences=$apt_dir/etc/preferences"
-		-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
-		-o "Dir::State::Lists=$apt_dir/lists"
-		-o "Dir::State::Status=$apt_dir/status"
-		-o "Dir::Cache=$apt_dir/cache"
-		-o "Dir::Cache::Archives=$apt_dir/archives"
-		-o "Acquire::Check-Valid-Until=false"
-		-o "Acquire::Languages=none"
-		-o "APT::Get::List-Cleanup=false"
-		-o "Debug::NoLocking=true"
-		-o "APT::Sandbox::User=root"
-	)
-	mkdir -p "$apt_dir/cache"
-
+	apt_private "$apt_dir" deb "$suites" "or pass KERNEL_SRC=/path/to/linux"
+	apt_opts=("${APT_OPTS[@]}")
 	say "fetch: updating the private package lists ($suites)"
-	if ! apt-get "${apt_opts[@]}" -q update >"$apt_dir/update.log" 2>&1; then
-		sed 's/^/  /' "$apt_dir/update.log" >&2
-		die "apt-get update failed for suites: $suites (see above); or pass KERNEL_SRC=/path/to/linux"
-	fi
+	apt_update
 
 	# Newest version of the pinned package across the suites.
 	versions=$(apt-cache "${apt_opts[@]}" madison "$pkg" 2>/dev/null |
