@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install what the scripts need from Debian's archive (as root), or, when not
-# root, say which packages are missing.
+# root, say which packages are missing.  sparse is Debian 12's, too old for
+# the kernel: scripts/fetch-sparse.sh builds sid's from source, with
+# dpkg-source (dpkg-dev), gcc and make.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 pkgs=(build-essential bc flex bison libelf-dev libssl-dev python3 perl git
 	xz-utils quilt b4 rsync cpio kmod debian-archive-keyring ca-certificates
-	qemu-system-x86 sparse
+	qemu-system-x86 sparse dpkg-dev
 	${EXTRA_PACKAGES:-})
 missing=()
 for p in "${pkgs[@]}"; do
