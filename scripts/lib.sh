@@ -23,7 +23,8 @@ elapsed() {
 # while stdout may be captured.
 # Every test kernel boots with all dma_fence and sw_sync events enabled, so
 # that the ops callbacks the tracepoints call run on every init, signal and
-# release path (kernels without event tracing ignore the parameter).
+# release path.  A kernel without event tracing would ignore the parameter:
+# scripts/run-kselftests.sh checks in tracefs that the events are on.
 TRACE_EVENTS_ARG="trace_event=dma_fence:*,sync_trace:*"
 
 say() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }

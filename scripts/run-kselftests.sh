@@ -122,4 +122,17 @@ while read -r prog ms; do
 		fi ;;
 	esac
 done <"$times"
+# The kernel was booted with $TRACE_EVENTS_ARG: every dma_fence and
+# sync_trace event must be on (guest-init.sh counts them in tracefs), or
+# the tracepoints' callers did not run what the README says they do.
+# The LTS kernel (scripts/run-lts.sh) is there for the selftests' sake
+# and is built without event tracing: no check there.
+if [ "${STAGE:-}" != lts ]; then
+	ev=$(tr -d '\r' <"$log" | sed -n 's/^KSFT-UML: TRACE-EVENTS //p')
+	if [ "$(printf '%s\n' "$ev" | grep -cE '^(dma_fence|sync_trace) ([1-9][0-9]*) of \2 enabled$')" = 2 ]; then
+		record PASS "trace-events:${STAGE:-uml}" "$(printf '%s\n' "$ev" | paste -sd, - | sed 's/,/, /g')"
+	else
+		record FAIL "trace-events:${STAGE:-uml}" "booted with $TRACE_EVENTS_ARG, but: $(printf '%s\n' "${ev:-no TRACE-EVENTS line}" | paste -sd, - | sed 's/,/, /g') (CONFIG_EVENT_TRACING in $uml/.config?)"
+	fi
+fi
 say "kselftest: done; TAP in $OUT_DIR/kselftest$sfx.tap"

@@ -34,6 +34,23 @@ for d in /tmp /run; do
 done
 
 echo "KSFT-UML: kernel $(uname -r), $(nproc 2>/dev/null || echo ?) cpu"
+# The trace events the kernel command line asks for (trace_event=): how
+# many of each system's events are on, from tracefs.  A kernel without
+# event tracing has no such directory (or no tracefs) and ignores the
+# parameter: the host side fails the check then.
+if mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null; then
+	for sys in dma_fence sync_trace; do
+		n=0 on=0
+		for e in /sys/kernel/tracing/events/"$sys"/*/enable; do
+			[ -r "$e" ] || continue
+			n=$((n + 1))
+			[ "$(cat "$e")" = 1 ] && on=$((on + 1))
+		done
+		echo "KSFT-UML: TRACE-EVENTS $sys $on of $n enabled"
+	done
+else
+	echo "KSFT-UML: TRACE-EVENTS no tracefs"
+fi
 # Debug kernels: forget what kmemleak suspects from boot, so that what it
 # reports after the run comes from the tests.
 if [ -w /sys/kernel/debug/kmemleak ]; then
