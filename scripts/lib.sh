@@ -27,6 +27,22 @@ elapsed() {
 # scripts/run-kselftests.sh checks in tracefs that the events are on.
 TRACE_EVENTS_ARG="trace_event=dma_fence:*,sync_trace:*"
 
+# uml_cpu_args CONFIG...: the boot arguments for the CPUs of a UML kernel
+# built from these config files (fragments in the order they apply, or a
+# build's .config): nothing for a uniprocessor kernel; with CONFIG_SMP=y,
+# "ncpus=N seccomp=on", N being CONFIG_NR_CPUS (UML_NCPUS overrides it).
+# UML starts one CPU unless told otherwise, and SMP needs the seccomp
+# userspace mode (with the default ptrace mode the kernel stops with "SMP
+# is not supported with PTRACE userspace"; seccomp=on stops it with a
+# message when the host's seccomp does not work, rather than falling back).
+uml_cpu_args() {
+	local smp nr
+	smp=$(sed -n 's/^CONFIG_SMP=//p; s/^# CONFIG_SMP is not set/n/p' "$@" | tail -n 1)
+	[ "$smp" = y ] || return 0
+	nr=$(sed -n 's/^CONFIG_NR_CPUS=//p' "$@" | tail -n 1)
+	echo "ncpus=${UML_NCPUS:-${nr:-2}} seccomp=on"
+}
+
 say() { printf '[%s] %s\n' "$(elapsed)" "$*" >&2; }
 die() { printf '[%s] error: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
 

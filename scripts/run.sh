@@ -25,7 +25,7 @@ test=0
 [ "${1:-}" = --test ] && test=1
 
 mkdir -p "$OUT_DIR"
-rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kunit-smp.log,kselftest*.tap,kselftest*-times.txt,results.*,summary.txt,counts,timings.txt}
+rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kunit-smp.log,kselftest*.tap,kselftest*-times.txt,results.*,summary.txt,counts,timings.txt,races-debug.txt}
 
 stage() {
 	# stage NAME COMMAND...: run one stage, time it, keep going on failure
@@ -74,7 +74,7 @@ say "== summary (base $(kgit log -1 --format=%s "$(base_rev)"))"
 sed 's/^/  /' "$OUT_DIR/timings.txt" >&2
 rc=0
 expect="kunit kselftest"
-[ $test = 1 ] && expect="kunit kselftest kunit-fixes kselftest-fixes kunit-smp kselftest-smp kunit-debug kselftest-debug kselftest-lts checks"
+[ $test = 1 ] && expect="kunit kselftest kunit-fixes kselftest-fixes kunit-smp kselftest-smp kunit-debug kunit-debug-1cpu kselftest-debug kselftest-debug-1cpu kselftest-lts checks"
 REPORT_EXPECT=$expect python3 "$TOP/scripts/report.py" "$OUT_DIR" || rc=$?
 say "reports: $OUT_DIR/results.tap $OUT_DIR/results.xml $OUT_DIR/summary.txt"
 if [ $test = 1 ]; then

@@ -8,7 +8,8 @@
 # Environment (from the kernel command line):
 #   KSFT_DIR      installed kselftests (run_kselftest.sh and the targets)
 #   KSFT_TIMEOUT  per-test timeout in seconds
-#   KSFT_ONLY     optional: run only this test (run_kselftest.sh -t COLLECTION:TEST)
+#   KSFT_ONLY     optional: run only this test (run_kselftest.sh -t COLLECTION:TEST),
+#                 or these (a comma-separated list)
 #   KSFT_HALT     optional: "reboot" ends with reboot -f (QEMU runs with
 #                 -no-reboot, so that exits it); default poweroff -f
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -57,12 +58,17 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo clear >/sys/kernel/debug/kmemleak
 fi
 echo "KSFT-UML: BEGIN"
+# KSFT_ONLY: one COLLECTION:TEST, or several separated by commas.
+set --
+for t in $(echo "${KSFT_ONLY:-}" | tr ',' ' '); do
+	set -- "$@" -t "$t"
+done
 # Each program's wall time, from the runner's "# selftests: C: T" line to
 # its result line, in milliseconds: printed after END as
 # "KSFT-UML: TIME C:T MS" (the host side checks it against the runner's
 # default timeout).
 {
-	cd "$KSFT_DIR" && ./run_kselftest.sh ${KSFT_TIMEOUT:+-o "$KSFT_TIMEOUT"} ${KSFT_ONLY:+-t "$KSFT_ONLY"} 2>&1
+	cd "$KSFT_DIR" && ./run_kselftest.sh ${KSFT_TIMEOUT:+-o "$KSFT_TIMEOUT"} "$@" 2>&1
 	echo "KSFT-UML: END rc=$?"
 } | {
 	times= t0=
