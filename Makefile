@@ -1,5 +1,5 @@
 # Entry points; the work is done by scripts/ (see README).
-.PHONY: all run test fixes smp debug lts export check-export check-b4 range-diff apply reset resign b4-prep send-dry-run bench clean distclean
+.PHONY: all run test fixes smp kcsan debug lts export check-export check-b4 range-diff apply reset resign b4-prep send-dry-run bench clean distclean
 
 all: run
 
@@ -14,6 +14,9 @@ fixes:
 
 smp:
 	@scripts/run-smp.sh
+
+kcsan:
+	@scripts/run-kcsan.sh
 
 debug:
 	@scripts/run-debug.sh

@@ -18,7 +18,7 @@
 # tree build/fixes-tree, with its own headers-fixes, kselftest-fixes and
 # kselftest-install-fixes) and boots build/uml-fixes.
 # STAGE=smp boots the x86_64 SMP kernel of build/x86_64-smp (made by
-# scripts/run-smp.sh) under QEMU instead:
+# scripts/run-smp.sh; STAGE=kcsan: build/x86_64-kcsan) under QEMU instead:
 # $SMP_CPUS CPUs (4), multi-threaded TCG (a KVM guest hangs on these
 # machines), the host root shared read-only over virtio-9p, so the same
 # init script and binaries run there.  STAGE=debug boots its UML kernel
@@ -30,7 +30,7 @@ need gcc gcc
 
 targets=${*:-${KSFT_TARGETS:-sync}}
 sfx=${STAGE:+-$STAGE}
-case ${STAGE:-} in smp) qemu=1 ;; *) qemu=0 ;; esac
+case ${STAGE:-} in smp | kcsan) qemu=1 ;; *) qemu=0 ;; esac
 if [ $qemu = 1 ]; then
 	need qemu-system-x86_64 qemu-system-x86
 	uml=$BUILD_DIR/x86_64-$STAGE

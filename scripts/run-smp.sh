@@ -13,37 +13,52 @@
 # randomized ioctl cases run on 4 CPUs too.
 #
 # Writes $OUT_DIR/kunit-smp.{json,log} and $OUT_DIR/kselftest-smp.{tap,log}.
+#
+# STAGE=kcsan scripts/run-smp.sh (make kcsan) does the same with the
+# data-race detector: kernel/x86_64-kcsan.config over x86_64-smp.config,
+# in build/x86_64-kcsan, writing kunit-kcsan.* and kselftest-kcsan.*; its
+# logs are checked like the others (a KCSAN report is a "BUG:" line).
+# It is not part of make test unless KCSAN=1 (see README, "KCSAN").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need python3 python3
 need qemu-system-x86_64 qemu-system-x86
 is_kernel_tree "$SRC" || die "$SRC is not a kernel tree: run scripts/apply.sh first"
-obj=$BUILD_DIR/x86_64-smp
+export STAGE=${STAGE:-smp}
+cfgs=(--kunitconfig="$TOP/kernel/x86_64-smp.config")
+case $STAGE in
+smp) ;;
+kcsan) cfgs+=(--kunitconfig="$TOP/kernel/x86_64-kcsan.config") ;;
+*) die "STAGE=$STAGE: run-smp.sh knows smp and kcsan" ;;
+esac
+obj=$BUILD_DIR/x86_64-$STAGE
 mkdir -p "$OUT_DIR" "$obj"
 cpus=${SMP_CPUS:-4}
 
-say "smp: configuring and building the x86_64 SMP kernel in $obj"
+say "$STAGE: configuring and building the x86_64 SMP kernel in $obj"
 kunit() { (cd "$SRC" && python3 tools/testing/kunit/kunit.py "$@"); }
 # "build" configures too; given without --kunitconfig it would fall back
 # to kunit.py's default (all tests) configuration.
-if ! kunit build --arch=x86_64 --kunitconfig="$TOP/kernel/x86_64-smp.config" \
-	--build_dir="$obj" --jobs="$JOBS" >"$OUT_DIR/smp-build.log" 2>&1; then
-	tail -n 30 "$OUT_DIR/smp-build.log" >&2
-	die "building the x86_64 SMP kernel failed; log: $OUT_DIR/smp-build.log"
+if ! kunit build --arch=x86_64 "${cfgs[@]}" \
+	--build_dir="$obj" --jobs="$JOBS" >"$OUT_DIR/$STAGE-build.log" 2>&1; then
+	tail -n 30 "$OUT_DIR/$STAGE-build.log" >&2
+	die "building the x86_64 SMP kernel ($STAGE) failed; log: $OUT_DIR/$STAGE-build.log"
 fi
 grep -q '^CONFIG_SMP=y' "$obj/.config" || die "CONFIG_SMP is off in $obj/.config"
+[ "$STAGE" != kcsan ] || grep -q '^CONFIG_KCSAN=y' "$obj/.config" ||
+	die "CONFIG_KCSAN is off in $obj/.config (it needs gcc 11 or newer and no KASAN)"
 
-say "smp: booting it under QEMU (-smp $cpus, TCG multi-threaded; KVM not used)"
+say "$STAGE: booting it under QEMU (-smp $cpus, TCG multi-threaded; KVM not used)"
 timeout "${SMP_TIMEOUT:-900}" qemu-system-x86_64 -nodefaults -nographic \
 	-accel tcg,thread=multi -cpu max -smp "$cpus" -m 1024 \
 	-kernel "$obj/arch/x86/boot/bzImage" \
 	-append "kunit.enable=1 kunit.filter_glob=dma-buf* console=ttyS0 kunit_shutdown=reboot $TRACE_EVENTS_ARG" \
-	-serial stdio -no-reboot </dev/null >"$OUT_DIR/kunit-smp.log" 2>&1 || true
-kunit parse --json="$OUT_DIR/kunit-smp.json" <"$OUT_DIR/kunit-smp.log" \
-	>"$OUT_DIR/kunit-smp.parsed" 2>&1 || true
-grep -E 'Testing complete|CRASHED|FAILED' "$OUT_DIR/kunit-smp.parsed" | sed 's/^/  /' >&2 || true
-[ -s "$OUT_DIR/kunit-smp.json" ] ||
-	{ tail -n 30 "$OUT_DIR/kunit-smp.log" >&2; die "no KUnit results from the SMP kernel"; }
-say "smp: done"
+	-serial stdio -no-reboot </dev/null >"$OUT_DIR/kunit-$STAGE.log" 2>&1 || true
+kunit parse --json="$OUT_DIR/kunit-$STAGE.json" <"$OUT_DIR/kunit-$STAGE.log" \
+	>"$OUT_DIR/kunit-$STAGE.parsed" 2>&1 || true
+grep -E 'Testing complete|CRASHED|FAILED' "$OUT_DIR/kunit-$STAGE.parsed" | sed 's/^/  /' >&2 || true
+[ -s "$OUT_DIR/kunit-$STAGE.json" ] ||
+	{ tail -n 30 "$OUT_DIR/kunit-$STAGE.log" >&2; die "no KUnit results from the SMP kernel ($STAGE)"; }
+say "$STAGE: done"
 
-STAGE=smp "$TOP/scripts/run-kselftests.sh"
+"$TOP/scripts/run-kselftests.sh"

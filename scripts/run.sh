@@ -17,7 +17,7 @@
 #                            line "N passed, N failed"
 #
 # Environment: KERNEL_SRC (another tree), OUT_DIR, BUILD_DIR, CACHE_DIR,
-# JOBS, KSFT_TARGETS.
+# JOBS, KSFT_TARGETS, KCSAN=1 (make test also runs the KCSAN stage).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,7 +25,7 @@ test=0
 [ "${1:-}" = --test ] && test=1
 
 mkdir -p "$OUT_DIR"
-rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kunit-smp.log,kselftest*.tap,kselftest*-times.txt,results.*,summary.txt,counts,timings.txt,races-debug.txt}
+rm -f "$OUT_DIR"/{checks.txt,kunit*.json,kunit-smp.log,kunit-kcsan.log,kselftest*.tap,kselftest*-times.txt,results.*,summary.txt,counts,timings.txt,races-debug.txt,kcsan-reports.txt}
 
 stage() {
 	# stage NAME COMMAND...: run one stage, time it, keep going on failure
@@ -63,6 +63,9 @@ if [ $test = 1 ]; then
 	stage smp-log sh -c '"$0"/scripts/check-klog.sh kunit-smp "$1"/kunit-smp.log; "$0"/scripts/check-klog.sh kselftest-smp "$1"/kselftest-smp.log' "$TOP" "$OUT_DIR"
 	stage debug "$TOP/scripts/run-debug.sh"
 	stage lts "$TOP/scripts/run-lts.sh"
+	# KCSAN=1: the KCSAN stage too (make kcsan; about as long as the SMP
+	# stage, so not by default: see README, "KCSAN").
+	[ "${KCSAN:-0}" = 0 ] || stage kcsan "$TOP/scripts/run-kcsan.sh"
 	stage bench sh -c '"$0"/bench/run.py --quick >"$1"/bench-quick.txt 2>&1 &&
 		"$0"/scripts/lib-record.sh PASS bench-quick-run "builds and completes; numbers: make bench" ||
 		{ tail -n 20 "$1"/bench-quick.txt; "$0"/scripts/lib-record.sh FAIL bench-quick-run "see $1/bench-quick.txt"; }' "$TOP" "$OUT_DIR"
@@ -75,6 +78,7 @@ sed 's/^/  /' "$OUT_DIR/timings.txt" >&2
 rc=0
 expect="kunit kselftest"
 [ $test = 1 ] && expect="kunit kselftest kunit-fixes kselftest-fixes kunit-smp kselftest-smp kunit-debug kunit-debug-1cpu kselftest-debug kselftest-debug-1cpu kselftest-lts checks"
+[ $test = 1 ] && [ "${KCSAN:-0}" != 0 ] && expect="$expect kunit-kcsan kselftest-kcsan"
 REPORT_EXPECT=$expect python3 "$TOP/scripts/report.py" "$OUT_DIR" || rc=$?
 say "reports: $OUT_DIR/results.tap $OUT_DIR/results.xml $OUT_DIR/summary.txt"
 if [ $test = 1 ]; then
