@@ -12,12 +12,13 @@
 #                            suites and kselftests on an
 #                            SMP x86_64 kernel under QEMU, the debug UML
 #                            stage (with allocation-failure injection), the
-#                            kselftests on the LTS kernel (UML 6.1), a
-#                            short benchmark run, bisect builds; ends with the
-#                            line "N passed, N failed"
+#                            kselftests on the LTS kernel (UML 6.1), bisect
+#                            builds; ends with the line "N passed, N failed"
 #
 # Environment: KERNEL_SRC (another tree), OUT_DIR, BUILD_DIR, CACHE_DIR,
-# JOBS, KSFT_TARGETS, KCSAN=1 (make test also runs the KCSAN stage).
+# JOBS, KSFT_TARGETS, KCSAN=1 (make test also runs the KCSAN stage),
+# BENCH=1 (make test also builds the benchmark's two kernels and does one
+# short run of it).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -66,7 +67,9 @@ if [ $test = 1 ]; then
 	# KCSAN=1: the KCSAN stage too (make kcsan; about as long as the SMP
 	# stage, so not by default: see README, "KCSAN").
 	[ "${KCSAN:-0}" = 0 ] || stage kcsan "$TOP/scripts/run-kcsan.sh"
-	stage bench sh -c '"$0"/bench/run.py --quick >"$1"/bench-quick.txt 2>&1 &&
+	# BENCH=1: one short benchmark run too (its two kernels take about 12
+	# minutes to build; the numbers are make bench's).
+	[ "${BENCH:-0}" = 0 ] || stage bench sh -c '"$0"/bench/run.py --quick >"$1"/bench-quick.txt 2>&1 &&
 		"$0"/scripts/lib-record.sh PASS bench-quick-run "builds and completes; numbers: make bench" ||
 		{ tail -n 20 "$1"/bench-quick.txt; "$0"/scripts/lib-record.sh FAIL bench-quick-run "see $1/bench-quick.txt"; }' "$TOP" "$OUT_DIR"
 	stage bisect "$TOP/scripts/check-bisect.sh"
