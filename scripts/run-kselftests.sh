@@ -75,6 +75,15 @@ if grep -q '^CONFIG_FAULT_INJECTION=y' "$uml/.config" 2>/dev/null; then
 	echo sync-fault:sw_sync_fault >>"$inst/kselftest-list.txt"
 fi
 
+# KSFT_EXCLUDE: tests left out of this run (COLLECTION:TEST, separated by
+# commas or spaces); the debug stage leaves out mainline's sync_test.
+if [ -n "${KSFT_EXCLUDE:-}" ]; then
+	excl=${KSFT_EXCLUDE//[, ]/$'\n'}
+	grep -vxF -f <(printf '%s\n' "$excl") "$inst/kselftest-list.txt" >"$inst/kselftest-list.txt.new" || true
+	mv "$inst/kselftest-list.txt.new" "$inst/kselftest-list.txt"
+	say "kselftest: left out: ${KSFT_EXCLUDE}"
+fi
+
 # A multi-CPU UML kernel (the debug one) boots with its CPUs, and boots
 # twice unless KSFT_ONLY names the tests: every test on its CPUs but those
 # of KSFT_1CPU (default sync:sync_test), which then run on one CPU, as

@@ -80,7 +80,7 @@ say "== summary (base $(kgit log -1 --format=%s "$(base_rev)"))"
 sed 's/^/  /' "$OUT_DIR/timings.txt" >&2
 rc=0
 expect="kunit kselftest"
-[ $test = 1 ] && expect="kunit kselftest kunit-fixes kselftest-fixes kunit-smp kselftest-smp kunit-debug kunit-debug-1cpu kselftest-debug kselftest-debug-1cpu kselftest-lts checks"
+[ $test = 1 ] && expect="kunit kselftest kunit-fixes kselftest-fixes kunit-smp kselftest-smp kunit-debug kunit-debug-1cpu kselftest-debug kselftest-lts checks"
 [ $test = 1 ] && [ "${KCSAN:-0}" != 0 ] && expect="$expect kunit-kcsan kselftest-kcsan"
 REPORT_EXPECT=$expect python3 "$TOP/scripts/report.py" "$OUT_DIR" || rc=$?
 say "reports: $OUT_DIR/results.tap $OUT_DIR/results.xml $OUT_DIR/summary.txt"
