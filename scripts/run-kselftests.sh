@@ -3,7 +3,7 @@
 # inside the UML test kernel (built by scripts/run-kunit.sh), with the host
 # root mounted read-only over hostfs and selftests/guest-init.sh as PID 1.
 #
-#   scripts/run-kselftests.sh [TARGET...]      default: $KSFT_TARGETS or "sync"
+#   scripts/run-kselftests.sh [TARGET...]      default: $KSFT_TARGETS or "sync drivers/gpu/vkms"
 #   KSFT_ONLY=sync:sw_sync_signal scripts/run-kselftests.sh    one test only
 #                                 (or several: a comma-separated list)
 #
@@ -28,7 +28,7 @@ set -euo pipefail
 need make make
 need gcc gcc
 
-targets=${*:-${KSFT_TARGETS:-sync}}
+targets=${*:-${KSFT_TARGETS:-sync drivers/gpu/vkms}}
 sfx=${STAGE:+-$STAGE}
 case ${STAGE:-} in smp | kcsan) qemu=1 ;; *) qemu=0 ;; esac
 if [ $qemu = 1 ]; then
@@ -141,7 +141,8 @@ for b in "${boots[@]}"; do
 	grep -q '^1\.\.[0-9]' "$OUT_DIR/kselftest$name.tap" ||
 		{ tail -n 40 "$log" >&2; die "the kselftest run printed no TAP plan (see $log)"; }
 	# Each program's wall time on this kernel (selftests/guest-init.sh).  The
-	# series' own programs (the sync collection but mainline's sync_test) must
+	# series' own programs (the sync collection but mainline's sync_test, and
+	# drivers/gpu/vkms) must
 	# fit the runner's default 45 s on every kernel, the slowest included: the
 	# longer timeout given above is for sync_test.
 	times=$OUT_DIR/kselftest$name-times.txt
@@ -150,7 +151,7 @@ for b in "${boots[@]}"; do
 		say "kselftest: $prog took $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s"
 		case $prog in
 		sync:sync_test) ;;
-		sync:*)
+		sync:* | drivers/gpu/vkms:*)
 			if [ "$ms" -le 45000 ]; then
 				record PASS "runner-timeout${name}:$prog" "$((ms / 1000)) s of the runner's default 45 s"
 			else

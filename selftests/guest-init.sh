@@ -25,6 +25,8 @@ ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mount -t debugfs debugfs /sys/kernel/debug
+# vkms devices are made through configfs (drivers/gpu/vkms out_fence).
+mount -t configfs configfs /sys/kernel/config 2>/dev/null
 # Scratch space; the tests themselves stay on the read-only host root, so
 # no tmpfs goes over the directory that holds them (or this script).
 for d in /tmp /run; do
