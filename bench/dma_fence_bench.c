@@ -192,8 +192,8 @@ static int __init dma_fence_bench_init(void)
 		struct dma_issued_fence *tf = kzalloc(sizeof(*tf), GFP_KERNEL);
 		struct dma_fence_issuer *fi;
 
-		/* An untracked issuer: context, seqno, names. */
-		fi = dma_fence_issuer_create("bench", "bench", 0, GFP_KERNEL);
+		/* An issuer: context, seqno, names. */
+		fi = dma_fence_issuer_create("bench", "bench", 1, GFP_KERNEL);
 		if (tf && !IS_ERR(fi))
 			BENCH("init_on_issuer", ,
 			      dma_fence_issuer_init_fence(tf, &plain_ops, fi), );
