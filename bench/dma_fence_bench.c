@@ -116,6 +116,9 @@ static noinline void open_coded_signal_error(struct dma_fence *f, int error)
 	dma_fence_unlock_irqrestore(f, flags);
 }
 
+/* A counter in memory, as crtc->fence_seqno was. */
+static unsigned long crtc_seqno;
+
 static int __init dma_fence_bench_init(void)
 {
 	static const unsigned int ncbs[] = { 0, 1, 8, 64 };
@@ -186,6 +189,17 @@ static int __init dma_fence_bench_init(void)
 	BENCH("init64_manual_seqno", , ({
 		dma_fence_init64(f, &plain_ops, NULL, ctx,
 				 atomic64_inc_return(&counter));
+	}), );
+	/*
+	 * What drm_crtc_create_fence() and drm_writeback_get_out_fence() did
+	 * before they issued on an issuer: a context and a counter of their
+	 * own, incremented under the modeset locks, and dma_fence_init().
+	 */
+	BENCH("init_crtc_open_coded", , ({
+		unsigned long seqno = READ_ONCE(crtc_seqno) + 1;
+
+		WRITE_ONCE(crtc_seqno, seqno);
+		dma_fence_init(f, &plain_ops, NULL, ctx, seqno);
 	}), );
 #if BENCH_PATCHED
 	{

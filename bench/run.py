@@ -221,7 +221,8 @@ def report(args, runs, write, sizes=None):
                      f"{(f'{p / b:.3f}' if b and p else '-'):>13} {(f'{p / fl:.2f}' if p and fl else '-'):>14}")
     # Same-kernel comparisons: helper against what it replaces.
     for new, old in (("signal_error_helper", "signal_error_open_coded"),
-                     ("init_on_issuer", "init64_manual_seqno")):
+                     ("init_on_issuer", "init64_manual_seqno"),
+                     ("init_on_issuer", "init_crtc_open_coded")):
         p, o = med("patched", new), med("patched", old)
         if p and o:
             lines.append(f"patched: {new} / {old} = {p / o:.3f}")
