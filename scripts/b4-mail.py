@@ -155,8 +155,11 @@ def compare(args):
         if n == 0:
             continue
         text = body(load(path)).split("\n---\n", 1)[0]
+        # "Cc: stable@vger.kernel.org # 7.3.x": the comment after "#" is
+        # not part of the address (git send-email and b4 drop it).
         trailer_cc[n] = {a for _, a in email.utils.getaddresses(
-            [l[4:] for l in text.split("\n") if l.startswith("Cc: ")]) if a}
+            [re.sub(r"\s+#.*$", "", l[4:]) for l in text.split("\n")
+             if l.startswith("Cc: ")]) if a}
     trailer_cc[0] = set().union(*trailer_cc.values()) if trailer_cc else set()
     for n in sorted(set(exported) & set(sent)):
         mine = load(exported[n])
