@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Driver conversions that the UML test kernel cannot build (PCI GPU drivers
-# such as radeon and i915 need x86): every patch of both series that
+# such as radeon need x86): every patch of both series that
 # changes such a driver file has its objects built at that patch and at its
 # parent, with W=1, in an x86_64 configuration (defconfig plus the drivers
 # as modules, in $BUILD_DIR/x86-w1).  A build error, or a W=1 warning about
@@ -15,7 +15,7 @@ need gcc gcc
 need flex flex
 need bison bison
 # The drivers the configuration builds, and the directories they own.
-drivers='DRM_RADEON:drivers/gpu/drm/radeon/ DRM_I915:drivers/gpu/drm/i915/'
+drivers='DRM_RADEON:drivers/gpu/drm/radeon/'
 # Every commit of both series, fixes first ("COMMIT NAME", NAME as the
 # patch file's: fixes/0001-..., then 0001-...).
 check_stacked

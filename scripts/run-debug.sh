@@ -53,7 +53,7 @@ done
 races=$OUT_DIR/races-debug.txt
 kcon=$OUT_DIR/kunit-debug.console.log
 klog=$OUT_DIR/kselftest-debug.log
-kunit_races="test_race_signal_callback test_cb_remove_race test_is_signaled_race_teardown"
+kunit_races="test_race_signal_callback test_cb_remove_race"
 ksft_races="sw_sync_race.c:close_vs_inc sw_sync_lifecycle.c:teardown_with_live_fences sw_sync_lifecycle.c:poll_race sw_sync_lifecycle.c:stress_seeded sw_sync_lifecycle.c:random_ioctls"
 {
 	printf 'CPUs: kunit: %s; kselftest: %s\n' \

@@ -48,10 +48,9 @@ mkdir -p "$OUT_DIR" "$BUILD_DIR/uml$sfx"
 # in dma-buf, and on one CPU it cannot happen.  Each boot has its results
 # (kunit$SUFFIX.json, kunit$SUFFIX-1cpu.json) and its console log
 # ($OUT_DIR/kunit$SUFFIX.console.log, ...-1cpu.console.log).
-# The dma-buf boot runs the cases marked slow too: the one there,
-# test_is_signaled_race_teardown, is a race case bounded to 5 s, and what
-# the speed filter is for (the DRM scheduler's throughput deadlines) does
-# not apply (KUNIT_SMP_FILTER sets a filter for that boot).
+# The dma-buf boot runs the cases marked slow too: what the speed filter
+# is for (the DRM scheduler's throughput deadlines) does not apply there
+# (KUNIT_SMP_FILTER sets a filter for that boot).
 runs=("$sfx|${1-}|$cpu_args|${KUNIT_FILTER-speed>slow}")
 if [ -n "$cpu_args" ] && [ -z "${1-}" ]; then
 	runs=("$sfx|${KUNIT_SMP_GLOB:-dma-buf*}|$cpu_args|${KUNIT_SMP_FILTER-}"
