@@ -4,7 +4,7 @@
 # root mounted read-only over hostfs and selftests/guest-init.sh as PID 1.
 #
 #   scripts/run-kselftests.sh [TARGET...]      default: $KSFT_TARGETS or "sync drivers/gpu/vkms"
-#   KSFT_ONLY=sync:sw_sync_signal scripts/run-kselftests.sh    one test only
+#   KSFT_ONLY=sync:sw_sync_close scripts/run-kselftests.sh     one test only
 #                                 (or several: a comma-separated list)
 #
 # A kernel built with CONFIG_FAULT_INJECTION also runs selftests/sw_sync_fault.c

@@ -331,26 +331,6 @@ static int check_info(struct state *s)
 	return check_merge(s);
 }
 
-/* Advances the timeline to 1 with an error: a signals, b stays pending. */
-static int op_signal(struct state *s)
-{
-	struct sw_sync_signal_data d = { .value = 1, .error = -ECANCELED };
-
-	return ioctl(s->tl, SW_SYNC_IOC_SIGNAL, &d);
-}
-
-static int check_signal(struct state *s)
-{
-	struct sw_sync_signal_data d = { .value = 2, .error = -EIO };
-
-	if (fence_status(s->a) != -ECANCELED || fence_status(s->b) != 0)
-		return 0;
-	if (ioctl(s->tl, SW_SYNC_IOC_SIGNAL, &d))
-		return 0;
-	s->value = 2;
-	return fence_status(s->b) == -EIO;
-}
-
 static int op_poll(struct state *s)
 {
 	struct pollfd p[2] = {
@@ -397,7 +377,6 @@ static const struct op ops[] = {
 	{ "create_fence", prep_timeline, op_create, check_create },
 	{ "merge", prep_cross, op_merge, check_merge },
 	{ "file_info", prep_merged, op_info, check_info },
-	{ "signal_error", prep_two, op_signal, check_signal },
 	{ "poll", prep_two, op_poll, check_poll },
 };
 
