@@ -202,6 +202,16 @@ def report(args, runs, write, sizes=None):
         return [statistics.median(r["kernel"][op]) / statistics.median(r["kernel"][FLOOR])
                 for r in runs[w] if op in r["kernel"] and r["kernel"].get(FLOOR)]
 
+    def boot_ratio(b, p):
+        """Median of the patched boots' values over the median of the base
+        boots', with the smallest and largest single patched boot against
+        that base median."""
+        if not b or not p:
+            return None
+        mb = statistics.median(b)
+        vals = [x / mb for x in p]
+        return statistics.median(p) / mb, min(vals), max(vals)
+
     def nratio(op, old=None):
         """The robust patched/base ratio: median over the patched boots of
         op/floor, over the median over the base boots of op/floor.  With
@@ -215,12 +225,7 @@ def report(args, runs, write, sizes=None):
             if not vals:
                 return None
             return statistics.median(vals), min(vals), max(vals)
-        b, p = per_floor("base", op), per_floor("patched", op)
-        if not b or not p:
-            return None
-        mb = statistics.median(b)
-        vals = [x / mb for x in p]
-        return statistics.median(p) / mb, min(vals), max(vals)
+        return boot_ratio(per_floor("base", op), per_floor("patched", op))
 
     def fmt_r(r):
         return "-" if r is None else f"{r[0]:.3f} [{r[1]:.3f}-{r[2]:.3f}]"
@@ -284,12 +289,7 @@ def report(args, runs, write, sizes=None):
     def unratio(op):
         """patched/base of ops/s, each boot normalised by its floor as for
         the kernel rows, with the range of the single patched boots."""
-        b, p = uper_floor("base", op), uper_floor("patched", op)
-        if not b or not p:
-            return None
-        mb = statistics.median(b)
-        vals = [x / mb for x in p]
-        return statistics.median(p) / mb, min(vals), max(vals)
+        return boot_ratio(uper_floor("base", op), uper_floor("patched", op))
 
     lines.append(f"{'sw_sync (userspace)':<28} {'base ops/s':>11} {'patched ops/s':>14} "
                  f"{'raw':>7} {'per-floor [range]':>24} {'base spread':>12} "
